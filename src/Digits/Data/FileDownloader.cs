@@ -69,7 +69,10 @@ public sealed class FileDownloader
     /// <param name="mirrors">Absolute base URIs ending in '/', tried in order.</param>
     /// <param name="destinationPath">Where the verified file goes. Its folder is created if missing.</param>
     /// <param name="expected">The checksum, and optionally the length, that the file's content must have.</param>
-    /// <param name="progress">Receives reports at most every 100 ms, and once when each mirror's body has all arrived.</param>
+    /// <param name="progress">
+    /// Called on the downloading thread: once when a mirror starts sending, at most every 100 ms while the body arrives,
+    /// and once when it has all arrived.
+    /// </param>
     /// <param name="cancellationToken">Cancels the download; the temp file is deleted and the cancellation rethrown.</param>
     /// <exception cref="DigitsException">Every mirror failed. The message has one summary per mirror and a hint for a manual download.</exception>
     public async Task DownloadAsync(string fileName, IReadOnlyList<Uri> mirrors, string destinationPath,
@@ -150,9 +153,9 @@ public sealed class FileDownloader
                 {
                     read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
                 }
-                catch (IOException e) when (totalBytes is { } total)
+                catch (IOException) when (totalBytes is { } total)
                 {
-                    throw new MirrorFailure($"body cut short, got {received} of {total} bytes ({OneLine(e.Message)})");
+                    throw new MirrorFailure($"body cut short, got {received} of {total} bytes");
                 }
                 if (read == 0)
                 {
@@ -196,7 +199,8 @@ public sealed class FileDownloader
     private static string Describe(Exception e) => e switch
     {
         DigitsException digits => OneLine(digits.Problem),
-        HttpRequestException { StatusCode: null, InnerException: { } inner } => OneLine($"{e.Message} {inner.Message}"),
+        HttpRequestException { InnerException: { } inner } when !e.Message.Contains(inner.Message, StringComparison.Ordinal)
+            => OneLine($"{e.Message} {inner.Message}"),
         _ => OneLine(e.Message),
     };
 
