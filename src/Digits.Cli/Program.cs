@@ -1,1 +1,7 @@
-class P { static int Main() => 0; }
+using System.CommandLine;
+using Digits.Cli;
+
+RootCommand root = new("Digits: handwritten-digit recognition for .NET. Train, evaluate and use digit classifiers on MNIST-style data.");
+root.Options.Add(GlobalOptions.Verbose);
+root.Subcommands.Add(DataCommands.Create());
+return await CommandRunner.InvokeAsync(root, args);

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+
+namespace Digits.Cli;
+
+/// <summary>
+/// Runs the parsed command and turns what can go wrong into the contract's exit codes: 0 ok, 1 error, 2 usage,
+/// 130 interrupted. Errors are one line on stderr, <c>error: &lt;what&gt;: &lt;problem&gt;</c>, with a stack trace only under --verbose.
+/// </summary>
+internal static class CommandRunner
+{
+    public const int Ok = 0;
+    public const int Error = 1;
+    public const int Usage = 2;
+    public const int Interrupted = 130;
+
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    {
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors)
+                Console.Error.WriteLine($"error: usage: {e.Message}");
+            Console.Error.WriteLine($"Run '{CommandPath(parsed)} --help' for usage.");
+            return Usage;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        bool interrupted = false;
+        void Interrupt(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupted = true;
+            cancel.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+
+        bool verbose = parsed.GetValue(GlobalOptions.Verbose);
+        try
+        {
+            int code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancel.Token);
+            return interrupted && code == Ok ? Interrupted : code;
+        }
+        catch (OperationCanceledException) when (interrupted)
+        {
+            Console.Error.WriteLine("error: interrupted");
+            return Interrupted;
+        }
+        catch (DigitsException e)
+        {
+            Report(e.Message, e, verbose);
+            return Error;
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report($"io: {e.Message}", e, verbose);
+            return Error;
+        }
+        catch (Exception e)
+        {
+            Report($"internal: {e.GetType().Name}: {e.Message}", e, verbose);
+            return Error;
+        }
+    }
+
+    private static void Report(string line, Exception e, bool verbose)
+    {
+        Console.Error.WriteLine($"error: {line.ReplaceLineEndings(" ")}");
+        if (verbose)
+            Console.Error.WriteLine(e.ToString());
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var r = parsed.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Add(r.Command is RootCommand ? "digits" : r.Command.Name);
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+}
+
+/// <summary>A usage mistake found after parsing (a bad combination of options): exit code 2.</summary>
+internal sealed class UsageException(string option, string problem) : Exception($"{option}: {problem}");

@@ -1,0 +1,53 @@
+namespace Digits.Data;
+
+/// <summary>One file of a dataset, as published: its decompressed size and SHA-256 (lowercase hex of the decompressed bytes).</summary>
+/// <param name="FileName">The raw IDX name, e.g. <c>train-images-idx3-ubyte</c>. On disk it may also carry <c>.gz</c>.</param>
+public sealed record DatasetFile(string FileName, long DecompressedLength, string Sha256);
+
+/// <summary>A labelled image dataset in IDX files, with where to download it.</summary>
+/// <param name="Mirrors">Base URIs ending in '/', tried in order; each serves <c>FileName.gz</c>.</param>
+public sealed record DatasetDefinition(
+    string Name,
+    DatasetFile TrainImages,
+    DatasetFile TrainLabels,
+    DatasetFile TestImages,
+    DatasetFile TestLabels,
+    IReadOnlyList<Uri> Mirrors,
+    IReadOnlyList<string> Labels)
+{
+    public IReadOnlyList<DatasetFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
+}
+
+/// <summary>The datasets Digits knows by name. New sets are one more entry here.</summary>
+public static class DatasetCatalog
+{
+    private static readonly string[] DigitLabels = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+    /// <summary>
+    /// MNIST (LeCun, Cortes and Burges). Sizes and SHA-256 are of the decompressed canonical files. The mirrors are the
+    /// ones the PyTorch and TensorFlow projects use, since the original site often refuses scripted downloads.
+    /// </summary>
+    public static DatasetDefinition Mnist { get; } = new(
+        "mnist",
+        new("train-images-idx3-ubyte", 47_040_016, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+        new("train-labels-idx1-ubyte", 60_008, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+        new("t10k-images-idx3-ubyte", 7_840_016, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+        new("t10k-labels-idx1-ubyte", 10_008, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+        [
+            new Uri("https://ossci-datasets.s3.amazonaws.com/mnist/"),
+            new Uri("https://storage.googleapis.com/cvdf-datasets/mnist/"),
+        ],
+        DigitLabels);
+
+    public static IReadOnlyList<DatasetDefinition> All { get; } = [Mnist];
+
+    public static DatasetDefinition Get(string name)
+    {
+        foreach (var d in All)
+        {
+            if (string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
+                return d;
+        }
+        throw new DigitsException("--dataset", $"unknown dataset '{name}', known: {string.Join(", ", All.Select(d => d.Name))}");
+    }
+}

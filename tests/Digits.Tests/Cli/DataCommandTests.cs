@@ -1,0 +1,70 @@
+namespace Digits.Tests.Cli;
+
+public class DataCommandTests
+{
+    [Fact]
+    public void Data_info_json_reports_mnist_counts_and_verified_checksums()
+    {
+        var r = CliRunner.Run("data", "info", "--data", TestData.MnistDirectory, "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Stderr);
+        var json = r.Json();
+        Assert.Equal("arg", json.GetProperty("source").GetString());
+        Assert.Equal(60000, json.GetProperty("train").GetProperty("count").GetInt32());
+        Assert.Equal(10000, json.GetProperty("test").GetProperty("count").GetInt32());
+        Assert.Equal(10, json.GetProperty("test").GetProperty("class_counts").GetArrayLength());
+        Assert.Equal("verified", json.GetProperty("checksums").GetString());
+    }
+
+    [Fact]
+    public void Data_info_uses_DIGITS_DATA_when_no_folder_is_given()
+    {
+        var r = CliRunner.Run(new Dictionary<string, string?> { ["DIGITS_DATA"] = TestData.MnistDirectory }, "data", "info", "--json", "--no-verify");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("env", r.Json().GetProperty("source").GetString());
+        Assert.Equal("unchecked", r.Json().GetProperty("checksums").GetString());
+    }
+
+    [Fact]
+    public void Missing_data_folder_is_one_error_line_and_exit_1()
+    {
+        var r = CliRunner.Run("data", "info", "--data", "/no/such/folder");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("error: --data: folder /no/such/folder does not exist", r.Stderr.Trim());
+        Assert.Equal("", r.Stdout);
+    }
+
+    [Fact]
+    public void Verify_fails_with_exit_1_on_a_corrupt_file()
+    {
+        using var tmp = new TempFolder();
+        foreach (string f in Directory.GetFiles(TestData.MnistDirectory, "*ubyte*"))
+            File.Copy(f, Path.Combine(tmp.Path, Path.GetFileName(f)));
+        string labels = Directory.GetFiles(tmp.Path, "t10k-labels*").Single();
+        File.Delete(labels);
+        File.WriteAllBytes(Path.Combine(tmp.Path, "t10k-labels-idx1-ubyte"), new byte[10008]);
+        var r = CliRunner.Run("data", "verify", "--data", tmp.Path, "--json");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("mismatch", r.Json().GetProperty("checksums").GetString());
+        Assert.StartsWith("error: t10k-labels-idx1-ubyte: checksum mismatch", r.Stderr);
+    }
+
+    [Fact]
+    public void Unknown_command_is_a_usage_error_with_exit_2()
+    {
+        var r = CliRunner.Run("data", "infx");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("error: usage:", r.Stderr);
+    }
+
+    [Fact]
+    public void Help_and_version_work()
+    {
+        var help = CliRunner.Run("--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("data", help.Stdout);
+        var version = CliRunner.Run("--version");
+        Assert.Equal(0, version.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout.Trim());
+    }
+}

@@ -1,0 +1,148 @@
+using Digits.Data;
+
+namespace Digits.Tests.Data;
+
+public class SplitAndBatchTests
+{
+    private static byte[] Labels(int n, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var labels = new byte[n];
+        for (int i = 0; i < n; i++)
+            labels[i] = (byte)(rng.NextInt(10) < 3 ? 0 : rng.NextInt(10));
+        return labels;
+    }
+
+    [Fact]
+    public void Split_is_disjoint_complete_and_keeps_class_shares()
+    {
+        var labels = Labels(5000, 1);
+        var (train, val) = StratifiedSplit.Create(labels, 0.1, seed: 42);
+        Assert.Equal(labels.Length, train.Length + val.Length);
+        Assert.Empty(train.Intersect(val));
+        for (int c = 0; c < 10; c++)
+        {
+            int total = labels.Count(l => l == c);
+            int inVal = val.Count(i => labels[i] == c);
+            Assert.Equal((int)Math.Round(total * 0.1), inVal);
+        }
+    }
+
+    [Fact]
+    public void Split_is_reproducible_for_a_seed_and_differs_across_seeds()
+    {
+        var labels = Labels(2000, 2);
+        var a = StratifiedSplit.Create(labels, 0.2, 7);
+        var b = StratifiedSplit.Create(labels, 0.2, 7);
+        var c = StratifiedSplit.Create(labels, 0.2, 8);
+        Assert.Equal(a.Validation, b.Validation);
+        Assert.NotEqual(a.Validation, c.Validation);
+    }
+
+    [Fact]
+    public void Folds_balance_every_class()
+    {
+        var labels = Labels(3000, 3);
+        int[] fold = StratifiedSplit.Folds(labels, 3, seed: 5);
+        for (int c = 0; c < 10; c++)
+        {
+            var counts = new int[3];
+            for (int i = 0; i < labels.Length; i++)
+            {
+                if (labels[i] == c)
+                    counts[fold[i]]++;
+            }
+            Assert.True(counts.Max() - counts.Min() <= 1, $"class {c}: {string.Join(",", counts)}");
+        }
+    }
+
+    private static LabeledImages TinySet(int n)
+    {
+        var pixels = new byte[n * 4];
+        var labels = new byte[n];
+        for (int i = 0; i < n; i++)
+        {
+            pixels[i * 4] = (byte)i;
+            pixels[i * 4 + 3] = 255;
+            labels[i] = (byte)(i % 10);
+        }
+        return new LabeledImages(pixels, labels, 2, 2);
+    }
+
+    [Fact]
+    public void Batches_cover_every_sample_once_per_epoch_with_pixels_over_255()
+    {
+        var data = TinySet(103);
+        var it = new BatchIterator(data, null, batchSize: 10, shuffle: true, seed: 3);
+        Assert.Equal(11, it.BatchesPerEpoch);
+        var seen = new List<int>();
+        int batches = 0;
+        while (it.Next(out int count))
+        {
+            batches++;
+            for (int i = 0; i < count; i++)
+            {
+                int sample = (int)Math.Round(it.Inputs[i * 4] * 255);
+                seen.Add(sample);
+                Assert.Equal(1f, it.Inputs[i * 4 + 3]);
+                Assert.Equal(sample % 10, it.Labels[i]);
+            }
+        }
+        Assert.Equal(11, batches);
+        Assert.Equal(Enumerable.Range(0, 103), seen.Order());
+    }
+
+    [Fact]
+    public void Epoch_order_depends_only_on_seed_and_epoch()
+    {
+        var data = TinySet(50);
+        var a = new BatchIterator(data, null, 8, shuffle: true, seed: 9);
+        var b = new BatchIterator(data, null, 8, shuffle: true, seed: 9);
+        a.StartEpoch(2);
+        b.StartEpoch(1);
+        b.StartEpoch(2);
+        Assert.Equal(a.Order.ToArray(), b.Order.ToArray());
+        b.StartEpoch(3);
+        Assert.NotEqual(a.Order.ToArray(), b.Order.ToArray());
+    }
+
+    [Fact]
+    public void Subset_indices_restrict_the_batches()
+    {
+        var data = TinySet(30);
+        var it = new BatchIterator(data, [5, 6, 7], 2, shuffle: false, seed: 0);
+        Assert.True(it.Next(out int n1));
+        Assert.Equal(2, n1);
+        Assert.Equal(5f / 255, it.Inputs[0]);
+        Assert.True(it.Next(out int n2));
+        Assert.Equal(1, n2);
+        Assert.False(it.Next(out _));
+    }
+
+    [Fact]
+    public void Filling_a_batch_allocates_nothing()
+    {
+        var data = TinySet(500);
+        var it = new BatchIterator(data, null, 64, shuffle: true, seed: 1);
+        it.Next(out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        while (it.Next(out _))
+        {
+        }
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [Fact]
+    public void Rng_streams_are_reproducible()
+    {
+        var a = new Rng(123);
+        var b = new Rng(123);
+        for (int i = 0; i < 100; i++)
+            Assert.Equal(a.NextUInt64(), b.NextUInt64());
+        var counts = new int[7];
+        var r = new Rng(5);
+        for (int i = 0; i < 70000; i++)
+            counts[r.NextInt(7)]++;
+        Assert.All(counts, c => Assert.InRange(c, 9500, 10500));
+    }
+}
