@@ -62,9 +62,9 @@ internal static class ChartFont
         {
             string regular = Path.Combine(folder, "DejaVuSans.ttf");
             if (!File.Exists(regular)) continue;
-            Fonts.AddFontFile(Family, regular, bold: false, italic: false);
             string bold = Path.Combine(folder, "DejaVuSans-Bold.ttf");
             Fonts.AddFontFile(Family, File.Exists(bold) ? bold : regular, bold: true, italic: false);
+            Fonts.AddFontFile(Family, regular, bold: false, italic: false);
             Fonts.Default = Family;
             return true;
         }

@@ -48,7 +48,7 @@ public static class ModelComparisonChart
                 Position = i,
                 Value = score.Accuracy * 100,
                 ValueBase = floor,
-                FillColor = ChartPalette.Shade(ChartPalette.Correct, 0.8),
+                FillColor = ChartPalette.Shade(ChartPalette.Correct, 0.55),
                 LineColor = ChartPalette.Correct,
                 Size = BarWidth,
             };
@@ -72,7 +72,6 @@ public static class ModelComparisonChart
         }
 
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, scores.Count).Select(i => (double)i).ToArray(), scores.Select(s => s.Name).ToArray());
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Bottom.TickLabelStyle.FontSize = ChartFont.CategorySize;
         plot.Axes.Left.Label.Text = "test accuracy (%)";
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(100 - floor <= 12 ? 1 : 5);
