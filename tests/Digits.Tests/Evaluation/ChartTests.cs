@@ -1,0 +1,184 @@
+using Digits.Evaluation;
+using SkiaSharp;
+
+namespace Digits.Tests.Evaluation;
+
+/// <summary>
+/// Renders each chart into a private temporary folder and checks the PNG as a person would glance at it: the right
+/// size, not blank, and with dark text pixels where the title goes.
+/// </summary>
+public sealed class ChartTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("digits-charts-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private string PathFor(string name) => Path.Combine(_folder.FullName, name);
+
+    private static ConfusionMatrix DigitMatrix()
+    {
+        var matrix = new ConfusionMatrix(Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray());
+        for (int t = 0; t < 10; t++)
+        {
+            for (int i = 0; i < 100; i++) matrix.Add(t, t);
+            matrix.Add(t, (t + 1) % 10);
+        }
+        return matrix;
+    }
+
+    private static SKBitmap Decode(string path)
+    {
+        var bitmap = SKBitmap.Decode(path);
+        Assert.NotNull(bitmap);
+        return bitmap;
+    }
+
+    /// <summary>Distinct colours among every 3rd pixel, enough to tell a chart from a blank or one-colour image.</summary>
+    private static int DistinctColours(SKBitmap bitmap)
+    {
+        var colours = new HashSet<uint>();
+        for (int y = 0; y < bitmap.Height; y += 3)
+            for (int x = 0; x < bitmap.Width; x += 3)
+                colours.Add((uint)bitmap.GetPixel(x, y));
+        return colours.Count;
+    }
+
+    /// <summary>Near-black pixels in the top band of the image, where ScottPlot draws the title.</summary>
+    private static int DarkPixelsInTitleBand(SKBitmap bitmap)
+    {
+        int dark = 0;
+        for (int y = 0; y < 40; y++)
+            for (int x = bitmap.Width / 4; x < bitmap.Width * 3 / 4; x++)
+            {
+                var pixel = bitmap.GetPixel(x, y);
+                if (pixel.Red < 90 && pixel.Green < 90 && pixel.Blue < 90) dark++;
+            }
+        return dark;
+    }
+
+    private static void AssertLooksLikeAChart(string path, int width, int height)
+    {
+        using var bitmap = Decode(path);
+        Assert.Equal(width, bitmap.Width);
+        Assert.Equal(height, bitmap.Height);
+        Assert.True(DistinctColours(bitmap) >= 8, "the image is (nearly) blank");
+        Assert.True(DarkPixelsInTitleBand(bitmap) >= 50, "no title text was drawn");
+    }
+
+    [Fact]
+    public void The_dejavu_font_file_is_found_and_registered() => Assert.True(ChartFont.EnsureRegistered());
+
+    [Fact]
+    public void Confusion_matrix_chart_renders_counts_and_title()
+    {
+        string path = PathFor("confusion.png");
+
+        ConfusionMatrixChart.Save(DigitMatrix(), path, ConfusionMatrixChart.Title("cnn", "test", 0.9901));
+
+        AssertLooksLikeAChart(path, 800, 760);
+    }
+
+    [Fact]
+    public void Row_normalized_confusion_matrix_chart_renders()
+    {
+        string path = PathFor("confusion-normalized.png");
+
+        ConfusionMatrixChart.Save(DigitMatrix(), path, "normalized", normalizeRows: true, width: 600, height: 600);
+
+        AssertLooksLikeAChart(path, 600, 600);
+    }
+
+    [Fact]
+    public void Confusion_title_shows_accuracy_as_a_percentage_with_two_decimals() =>
+        Assert.Equal("cnn — test accuracy 99.21%", ConfusionMatrixChart.Title("cnn", "test", 0.99214));
+
+    [Fact]
+    public void Learning_curve_chart_renders_with_and_without_validation()
+    {
+        var withValidation = Enumerable.Range(1, 5)
+            .Select(e => new LearningCurvePoint(e, 1.0 / e, 1 - 0.1 / e, 1.1 / e, 1 - 0.12 / e)).ToArray();
+        var trainOnly = withValidation.Select(p => p with { ValidationLoss = null, ValidationAccuracy = null }).ToArray();
+
+        LearningCurveChart.Save(withValidation, PathFor("curve.png"), "cnn");
+        LearningCurveChart.Save(trainOnly, PathFor("curve-train.png"), "logreg", width: 900, height: 400);
+
+        AssertLooksLikeAChart(PathFor("curve.png"), 1100, 500);
+        AssertLooksLikeAChart(PathFor("curve-train.png"), 900, 400);
+    }
+
+    [Fact]
+    public void Model_comparison_chart_renders_intervals_and_published_marks()
+    {
+        ModelScore[] scores =
+        [
+            new("logreg", 0.925, 0.9197, 0.9300, 0.923),
+            new("svm", 0.979, 0.9760, 0.9817, 0.967),
+            new("cnn", 0.992, 0.9901, 0.9936, 0.991),
+            new("linear-svm", 0.936, 0.9311, 0.9406),
+        ];
+
+        ModelComparisonChart.Save(scores, PathFor("comparison.png"));
+
+        AssertLooksLikeAChart(PathFor("comparison.png"), 800, 600);
+    }
+
+    [Fact]
+    public void Comparison_axis_starts_at_90_percent_unless_a_figure_is_lower()
+    {
+        Assert.Equal(90, ModelComparisonChart.AxisFloor([new("cnn", 0.99, 0.98, 0.995, 0.923)]));
+        Assert.Equal(80, ModelComparisonChart.AxisFloor([new("weak", 0.86, 0.845, 0.87)]));
+    }
+
+    [Fact]
+    public void Parameter_sweep_chart_renders_on_a_log_axis()
+    {
+        var points = new[] { 0.01, 0.1, 1, 10, 100 }
+            .Select((c, i) => new ParameterSweepPoint(c, 0.9 + 0.01 * i, 0.003)).ToArray();
+
+        ParameterSweepChart.Save("C", points, PathFor("sweep.png"), "linear-svm: validation accuracy vs C");
+
+        AssertLooksLikeAChart(PathFor("sweep.png"), 800, 600);
+    }
+
+    [Fact]
+    public void Parameter_sweep_rejects_values_a_log_axis_cannot_show() =>
+        Assert.Throws<ArgumentException>(() =>
+            ParameterSweepChart.Save("C", [new ParameterSweepPoint(0, 0.9)], PathFor("bad.png"), "bad"));
+
+    [Fact]
+    public void Cv_heatmap_renders_including_untried_cells()
+    {
+        double[] cs = [0.1, 1, 10];
+        double[] gammas = [0.01, 0.05];
+        var accuracy = new double[,] { { 0.95, 0.96 }, { 0.97, double.NaN }, { 0.975, 0.965 } };
+
+        CvHeatmapChart.Save("C", cs, "gamma", gammas, accuracy, PathFor("cv.png"), "svm: 3-fold CV accuracy");
+
+        AssertLooksLikeAChart(PathFor("cv.png"), 800, 640);
+    }
+
+    [Fact]
+    public void Saving_replaces_an_existing_chart_and_leaves_no_temporary_files()
+    {
+        string path = PathFor("confusion.png");
+        File.WriteAllText(path, "an older chart");
+
+        ConfusionMatrixChart.Save(DigitMatrix(), path, "replaced", width: 400, height: 400);
+
+        using (var bitmap = Decode(path)) Assert.Equal(400, bitmap.Width);
+        Assert.Equal(["confusion.png"], _folder.GetFiles().Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Saving_where_the_folder_is_a_file_is_a_digits_error_naming_the_path()
+    {
+        string blocker = PathFor("not-a-folder");
+        File.WriteAllText(blocker, "");
+        string path = Path.Combine(blocker, "chart.png");
+
+        var error = Assert.Throws<DigitsException>(() => ConfusionMatrixChart.Save(DigitMatrix(), path, "x"));
+
+        Assert.Equal(path, error.Subject);
+        Assert.Equal(["not-a-folder"], _folder.GetFiles().Select(f => f.Name));
+    }
+}

@@ -1,0 +1,86 @@
+using Digits.Evaluation;
+
+namespace Digits.Tests.Evaluation;
+
+public class EvaluatorTests
+{
+    private const int ImageBytes = 784;
+
+    /// <summary>Predicts, with certainty, the class named by each image's first pixel (modulo the class count).</summary>
+    private sealed class FirstPixelClassifier(int classCount) : IClassifier
+    {
+        public List<int> BatchSizes { get; } = [];
+        public string Name => "first-pixel";
+        public IReadOnlyList<string> Labels { get; } = Enumerable.Range(0, classCount).Select(c => c.ToString()).ToArray();
+
+        public void Predict(ReadOnlySpan<byte> images, int count, Span<float> probabilities)
+        {
+            Assert.Equal(count * ImageBytes, images.Length);
+            Assert.Equal(count * Labels.Count, probabilities.Length);
+            BatchSizes.Add(count);
+            probabilities.Clear();
+            for (int i = 0; i < count; i++)
+                probabilities[i * Labels.Count + images[i * ImageBytes] % Labels.Count] = 1;
+        }
+    }
+
+    private sealed class RecordingProgress : IProgress<int>
+    {
+        public List<int> Reports { get; } = [];
+        public void Report(int value) => Reports.Add(value);
+    }
+
+    private static byte[] Images(params byte[] firstPixels)
+    {
+        var images = new byte[firstPixels.Length * ImageBytes];
+        for (int i = 0; i < firstPixels.Length; i++) images[i * ImageBytes] = firstPixels[i];
+        return images;
+    }
+
+    [Fact]
+    public void Predicts_in_batches_with_a_short_last_batch_and_scores_every_sample()
+    {
+        var model = new FirstPixelClassifier(3);
+        byte[] firstPixels = [0, 1, 2, 0, 1, 2, 1];
+        byte[] labels = [0, 1, 2, 0, 1, 2, 2]; // the last one is wrong
+        var progress = new RecordingProgress();
+
+        var result = Evaluator.Evaluate(model, Images(firstPixels), labels, firstPixels.Length, batchSize: 3, progress);
+
+        Assert.Equal([3, 3, 1], model.BatchSizes);
+        Assert.Equal([3, 6, 7], progress.Reports);
+        Assert.Equal(7, result.Count);
+        Assert.Equal(6.0 / 7, result.Accuracy, 12);
+        Assert.Equal([0, 1, 2, 0, 1, 2, 1], result.Predicted);
+        Assert.Equal(1, result.Matrix[2, 1]);
+        Assert.Equal([6], result.Misclassified());
+        Assert.True(result.Seconds >= 0);
+    }
+
+    [Fact]
+    public void Evaluates_only_the_first_count_images()
+    {
+        var model = new FirstPixelClassifier(2);
+
+        var result = Evaluator.Evaluate(model, Images(1, 1, 0), [1, 1, 1], count: 2, batchSize: 1000);
+
+        Assert.Equal([2], model.BatchSizes);
+        Assert.Equal(1.0, result.Accuracy);
+    }
+
+    [Fact]
+    public void Zero_images_give_an_empty_result_without_calling_the_model()
+    {
+        var model = new FirstPixelClassifier(2);
+
+        var result = Evaluator.Evaluate(model, [], [], count: 0);
+
+        Assert.Empty(model.BatchSizes);
+        Assert.Equal(0, result.Count);
+        Assert.Equal([0.0, 1.0], result.AccuracyCi95);
+    }
+
+    [Fact]
+    public void Too_few_image_bytes_is_an_argument_error() =>
+        Assert.Throws<ArgumentException>(() => Evaluator.Evaluate(new FirstPixelClassifier(2), new byte[ImageBytes], [0, 0], count: 2));
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Digits.Evaluation;
+
+namespace Digits.Tests.Evaluation;
+
+public class MetricsTests
+{
+    [Fact]
+    public void Wilson_interval_for_95_of_100_matches_the_textbook_value()
+    {
+        // Centre (p + z²/2n)/(1 + z²/n) = 0.933353, half-width 0.045103 with z = 1.959964.
+        var (low, high) = Metrics.WilsonInterval(95, 100);
+
+        Assert.Equal(0.888250, low, 5e-6);
+        Assert.Equal(0.978456, high, 5e-6);
+    }
+
+    [Fact]
+    public void Wilson_interval_stays_inside_zero_and_one_at_the_extremes()
+    {
+        var (low, high) = Metrics.WilsonInterval(50, 50);
+
+        Assert.True(high <= 1);
+        Assert.Equal(0.928652, low, 5e-6); // n / (n + z²) = 50 / 53.8415
+        Assert.Equal((0.0, 1.0), Metrics.WilsonInterval(0, 0));
+        Assert.Equal(0, Metrics.WilsonInterval(0, 10).Low);
+    }
+
+    [Fact]
+    public void Wilson_interval_rejects_more_successes_than_trials() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.WilsonInterval(11, 10));
+
+    [Fact]
+    public void Log_loss_is_the_mean_negative_log_of_the_true_class_probability()
+    {
+        byte[] labels = [0, 1];
+        float[] probabilities = [0.8f, 0.2f, 0.75f, 0.25f];
+
+        double expected = (-Math.Log(0.8f) - Math.Log(0.25f)) / 2; // 0.80472
+        Assert.Equal(expected, Metrics.LogLoss(labels, probabilities, 2), 12);
+        Assert.Equal(0.80472, Metrics.LogLoss(labels, probabilities, 2), 4);
+    }
+
+    [Fact]
+    public void Log_loss_clips_a_zero_probability_at_1e_minus_15()
+    {
+        Assert.Equal(-Math.Log(1e-15), Metrics.LogLoss([1], [1f, 0f], 2), 9);
+        Assert.Equal(34.5388, Metrics.LogLoss([1], [1f, 0f], 2), 4);
+    }
+
+    [Fact]
+    public void Evaluate_derives_accuracy_interval_and_predictions_from_probabilities()
+    {
+        byte[] labels = [0, 1, 2, 2];
+        float[] probabilities =
+        [
+            0.7f, 0.2f, 0.1f,
+            0.1f, 0.6f, 0.3f,
+            0.5f, 0.1f, 0.4f, // a mistake, predicted 0 with confidence 0.5
+            0.0f, 0.1f, 0.9f,
+        ];
+
+        var result = Metrics.Evaluate(labels, probabilities, ["0", "1", "2"], seconds: 1.5);
+
+        Assert.Equal(4, result.Count);
+        Assert.Equal(0.75, result.Accuracy);
+        Assert.Equal(Metrics.WilsonInterval(3, 4).Low, result.AccuracyCi95[0]);
+        Assert.Equal(Metrics.WilsonInterval(3, 4).High, result.AccuracyCi95[1]);
+        Assert.Equal(Metrics.LogLoss(labels, probabilities, 3), result.LogLoss, 12);
+        Assert.Equal([0, 1, 0, 2], result.Predicted);
+        Assert.Equal([0.7f, 0.6f, 0.5f, 0.9f], result.Confidence);
+        Assert.Equal([2], result.Misclassified());
+        Assert.Equal(1.5, result.Seconds);
+    }
+
+    [Fact]
+    public void Misclassified_lists_the_most_confident_mistakes_first()
+    {
+        var result = Metrics.Evaluate([0, 0, 0, 1], [0.4f, 0.6f, 0.1f, 0.9f, 0.9f, 0.1f, 0.1f, 0.9f], ["0", "1"]);
+
+        Assert.Equal([1, 0], result.Misclassified());
+    }
+
+    [Fact]
+    public void A_label_the_model_has_no_class_for_is_a_digits_error()
+    {
+        var error = Assert.Throws<DigitsException>(() => Metrics.Evaluate([0, 5], [1f, 0f, 1f, 0f], ["0", "1"]));
+
+        Assert.Equal("labels", error.Subject);
+        Assert.Contains("sample 1 has label 5", error.Problem);
+    }
+
+    [Fact]
+    public void Result_serializes_to_the_contract_evaluate_fields_with_snake_case()
+    {
+        var result = Metrics.Evaluate([0, 1], [0.9f, 0.1f, 0.2f, 0.8f], ["0", "1"], seconds: 0.25);
+        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(result, options));
+        var root = json.RootElement;
+
+        Assert.Equal(
+            ["count", "accuracy", "accuracy_ci95", "log_loss", "per_class", "confusion", "seconds"],
+            root.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(2, root.GetProperty("accuracy_ci95").GetArrayLength());
+        Assert.Equal(
+            ["label", "precision", "recall", "f1", "support"],
+            root.GetProperty("per_class")[0].EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal("[[1,0],[0,1]]", root.GetProperty("confusion").GetRawText());
+    }
+}
