@@ -40,6 +40,11 @@ public sealed class SafeTensors
                 throw new ArgumentException($"tensor '{t.Name}' appears twice", nameof(tensors));
         }
         Metadata = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in Metadata)
+        {
+            if (value is null)
+                throw new ArgumentException($"metadata '{key}' is null; safetensors metadata values are strings", nameof(metadata));
+        }
     }
 
     /// <summary>The <c>__metadata__</c> entries; empty when the file has none.</summary>

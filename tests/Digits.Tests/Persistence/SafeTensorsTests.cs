@@ -157,6 +157,14 @@ public class SafeTensorsTests
     }
 
     [Fact]
+    public void Null_metadata_values_are_refused_when_building_a_file()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            new SafeTensors([], new Dictionary<string, string> { ["recipe"] = null! }));
+        Assert.Contains("metadata 'recipe' is null", e.Message);
+    }
+
+    [Fact]
     public void A_tensor_whose_bytes_do_not_match_its_shape_is_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => TensorData.FromFloats("fc.weight", new float[5], 2, 3));
