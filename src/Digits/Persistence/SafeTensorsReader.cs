@@ -35,7 +35,7 @@ internal static class SafeTensorsReader
         long dataLength = file.Length - dataStart;
         long dataEnd = entries.Count == 0 ? 0 : entries.Max(e => e.End);
         if (dataEnd > dataLength)
-            throw Truncated(name, dataStart + dataEnd, file.Length);
+            throw Truncated(name, dataEnd > long.MaxValue - dataStart ? long.MaxValue : dataStart + dataEnd, file.Length);
         entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
         CheckTiling(entries, name);
         if (dataEnd < dataLength)
@@ -115,7 +115,7 @@ internal static class SafeTensorsReader
         long? needed = null;
         try
         {
-            needed = TensorData.ElementCountOf(shape) * dtype.ElementSize();
+            needed = checked(TensorData.ElementCountOf(shape) * dtype.ElementSize());
         }
         catch (OverflowException)
         {

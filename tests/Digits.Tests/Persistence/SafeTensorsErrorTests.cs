@@ -91,6 +91,20 @@ public class SafeTensorsErrorTests
     }
 
     [Fact]
+    public void A_shape_too_large_for_any_file_is_a_mismatch_not_an_overflow()
+    {
+        var e = ReadFails(Tensor("\"w\":{\"dtype\":\"F64\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,8]}", 8));
+        Assert.Equal("tensor 'w': shape [2147483647,2147483647,2147483647] needs more than 2^63 bytes, offsets give 8", e.Problem);
+    }
+
+    [Fact]
+    public void Offsets_far_beyond_the_file_are_truncated()
+    {
+        var e = ReadFails(Tensor("\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[9223372036854775806,9223372036854775807]}", 0));
+        Assert.StartsWith("truncated, header says 9223372036.9 GB, file has ", e.Problem);
+    }
+
+    [Fact]
     public void A_negative_dimension_is_bad_json()
     {
         var e = ReadFails(Tensor("\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}", 4));
