@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Digits.Persistence;
+
+/// <summary>
+/// The <c>__metadata__</c> of a Digits model file (shared CONTRACT.md, "Files"). Safetensors metadata maps strings
+/// to strings, so JSON-valued fields (<c>labels</c>, <c>architecture</c>, <c>preprocessing</c>, <c>metrics</c>) are
+/// JSON text inside the string, and <c>seed</c> is a decimal integer. <c>format</c> carries the version:
+/// a reader refuses any version it was not built for rather than guess at its meaning.
+/// </summary>
+public sealed record ModelMetadata
+{
+    /// <summary>The format version this build writes and reads.</summary>
+    public const string CurrentFormat = "digits-model/1";
+
+    private const string FormatFamily = "digits-model/";
+
+    /// <summary>One of <see cref="ModelKind.All"/>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The training recipe of a CNN (<c>cnn</c>, <c>cnn-fast</c>, <c>keras</c>); null for other kinds.</summary>
+    public string? Recipe { get; init; }
+
+    /// <summary>Class labels in output order: <see cref="DigitLabels"/> for a digit model, others after fine-tuning.</summary>
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>JSON text describing the network or classifier; its shape belongs to the model kind's loader.</summary>
+    public required string Architecture { get; init; }
+
+    public required Preprocessing Preprocessing { get; init; }
+
+    /// <summary>The command line that trained the model, so it can be made again.</summary>
+    public required string Command { get; init; }
+
+    public required long Seed { get; init; }
+
+    /// <summary>A JSON object of evaluation results, e.g. <c>{"test_accuracy": 0.9921}</c>; accuracies are fractions in 0–1.</summary>
+    public required string Metrics { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the training data.</summary>
+    public required string TrainDataSha256 { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the model file this one was fine-tuned from; null if trained from scratch.</summary>
+    public string? Parent { get; init; }
+
+    /// <summary>The labels of a digit model: "0" to "9".</summary>
+    public static IReadOnlyList<string> DigitLabels { get; } = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+    /// <summary>The safetensors <c>__metadata__</c> entries; <c>recipe</c> and <c>parent</c> only when set.</summary>
+    /// <exception cref="ArgumentException">A field would make a file that <see cref="FromDictionary"/> refuses.</exception>
+    public IReadOnlyDictionary<string, string> ToDictionary()
+    {
+        if (!ModelKind.IsKnown(Kind))
+            throw new ArgumentException($"unknown model kind '{Kind}'", nameof(Kind));
+        if (Labels.Count == 0 || Labels.Contains(null) || Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Count)
+            throw new ArgumentException("labels must be non-empty, distinct strings", nameof(Labels));
+        foreach (var (field, json, kind) in new[] { ("architecture", Architecture, (JsonValueKind?)null), ("metrics", Metrics, JsonValueKind.Object) })
+        {
+            if (JsonProblem(json, kind) is { } problem)
+                throw new ArgumentException($"{field} {problem}", field);
+        }
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = CurrentFormat,
+            ["kind"] = Kind,
+            ["labels"] = JsonSerializer.Serialize(Labels),
+            ["architecture"] = Architecture,
+            ["preprocessing"] = Preprocessing.ToJson(),
+            ["command"] = Command,
+            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            ["metrics"] = Metrics,
+            ["train_data_sha256"] = TrainDataSha256,
+        };
+        if (Recipe is not null)
+            entries["recipe"] = Recipe;
+        if (Parent is not null)
+            entries["parent"] = Parent;
+        return entries;
+    }
+
+    /// <summary>Reads and checks a file's <c>__metadata__</c>. Keys this version does not define are ignored.</summary>
+    /// <param name="fileName">Names the file in error messages.</param>
+    /// <exception cref="DigitsException">Not a Digits model, an unsupported version or kind, or a missing or malformed field.</exception>
+    public static ModelMetadata FromDictionary(IReadOnlyDictionary<string, string> metadata, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (!metadata.TryGetValue("format", out string? format))
+            throw new DigitsException(fileName, "not a Digits model (no format in __metadata__)");
+        if (format != CurrentFormat)
+            throw new DigitsException(fileName, format.StartsWith(FormatFamily, StringComparison.Ordinal)
+                ? $"unsupported model format {format}, this build reads {CurrentFormat}"
+                : $"not a Digits model (format '{format}' in __metadata__)");
+
+        string Required(string key) => metadata.TryGetValue(key, out string? value)
+            ? value
+            : throw new DigitsException(fileName, $"__metadata__ has no '{key}'");
+
+        DigitsException Bad(string key, string problem) => new(fileName, $"__metadata__ '{key}' {problem}");
+
+        string JsonField(string key, JsonValueKind? kind)
+        {
+            string json = Required(key);
+            return JsonProblem(json, kind) is { } problem ? throw Bad(key, problem) : json;
+        }
+
+        string kind = Required("kind");
+        if (!ModelKind.IsKnown(kind))
+            throw new DigitsException(fileName, $"unknown model kind '{kind}', this build reads {string.Join(", ", ModelKind.All)}");
+
+        string[] labels;
+        try
+        {
+            labels = JsonSerializer.Deserialize<string[]>(Required("labels")) ?? throw Bad("labels", "is null");
+        }
+        catch (JsonException e)
+        {
+            throw new DigitsException(fileName, $"__metadata__ 'labels' must be a JSON array of strings: {e.Message}", e);
+        }
+        if (labels.Length == 0 || labels.Contains(null) || labels.Distinct(StringComparer.Ordinal).Count() != labels.Length)
+            throw Bad("labels", "must be non-empty, distinct strings");
+
+        Preprocessing preprocessing;
+        try
+        {
+            preprocessing = Preprocessing.Parse(Required("preprocessing"));
+        }
+        catch (FormatException e)
+        {
+            throw new DigitsException(fileName, $"__metadata__ 'preprocessing' {e.Message}", e);
+        }
+
+        string seedText = Required("seed");
+        if (!long.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seed))
+            throw Bad("seed", $"is '{seedText}', expected an integer");
+
+        return new ModelMetadata
+        {
+            Kind = kind,
+            Recipe = metadata.GetValueOrDefault("recipe"),
+            Labels = labels,
+            Architecture = JsonField("architecture", null),
+            Preprocessing = preprocessing,
+            Command = Required("command"),
+            Seed = seed,
+            Metrics = JsonField("metrics", JsonValueKind.Object),
+            TrainDataSha256 = Required("train_data_sha256"),
+            Parent = metadata.GetValueOrDefault("parent"),
+        };
+    }
+
+    /// <summary>Value equality, with <see cref="Labels"/> compared element by element.</summary>
+    public bool Equals(ModelMetadata? other) =>
+        other is not null
+        && Kind == other.Kind && Recipe == other.Recipe && Labels.SequenceEqual(other.Labels)
+        && Architecture == other.Architecture && Preprocessing == other.Preprocessing && Command == other.Command
+        && Seed == other.Seed && Metrics == other.Metrics && TrainDataSha256 == other.TrainDataSha256 && Parent == other.Parent;
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Recipe, Labels.Count, Architecture, Seed, TrainDataSha256);
+
+    /// <summary>Why <paramref name="json"/> is not valid JSON of the wanted kind (any kind when null), or null if it is.</summary>
+    private static string? JsonProblem(string json, JsonValueKind? kind)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return kind is { } k && document.RootElement.ValueKind != k
+                ? $"must be a JSON {k.ToString().ToLowerInvariant()}, found {document.RootElement.ValueKind.ToString().ToLowerInvariant()}"
+                : null;
+        }
+        catch (JsonException e)
+        {
+            return $"is not valid JSON: {e.Message}";
+        }
+    }
+}
