@@ -382,7 +382,7 @@ public static class MnistNormalizer
     /// </summary>
     static void PlaceCentred(float[] ink, int stride, (int X, int Y, int W, int H) box, float[] field)
     {
-        double scale = (double)BoxSize / Math.Max(box.W, box.H);
+        double scale = BoxSize / Math.Max(InkExtent(ink, stride, box, horizontal: true), InkExtent(ink, stride, box, horizontal: false));
         double mass = 0, mx = 0, my = 0;
         for (int y = 0; y < box.H; y++)
         {
@@ -432,6 +432,23 @@ public static class MnistNormalizer
             offsetX += Centre - cx;
             offsetY += Centre - cy;
         }
+    }
+
+    /// <summary>
+    /// Width (or height) of the ink in pixels, counting the first and last column (row) only by their
+    /// strongest pixel: an antialiased edge pixel of value 0.3 is 30 % covered. Without this an MNIST image,
+    /// whose 20 px digit touches 21 or 22 columns, would shrink each time it passed through.
+    /// </summary>
+    static double InkExtent(float[] ink, int stride, (int X, int Y, int W, int H) box, bool horizontal)
+    {
+        int length = horizontal ? box.W : box.H, across = horizontal ? box.H : box.W;
+        float first = 0f, last = 0f;
+        for (int j = 0; j < across; j++)
+        {
+            first = Math.Max(first, horizontal ? ink[(box.Y + j) * stride + box.X] : ink[box.Y * stride + box.X + j]);
+            last = Math.Max(last, horizontal ? ink[(box.Y + j) * stride + box.X + length - 1] : ink[(box.Y + length - 1) * stride + box.X + j]);
+        }
+        return Math.Max(Math.Max(1.0, 0.5 * length), length - 2 + first + last);
     }
 
     static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
