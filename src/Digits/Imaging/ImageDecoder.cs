@@ -102,7 +102,7 @@ public sealed class InvalidImageException(string file, string problem, Exception
 
 /// <summary>An image over <see cref="ImageDecoder.MaxPixels"/>; refused before its pixels are decoded.</summary>
 public sealed class ImageTooLargeException(string file, int width, int height)
-    : DigitsException(file, $"image is {width}×{height} = {(long)width * height / 1e6:0.#} megapixels, the limit is {ImageDecoder.MaxPixels / 1_000_000} megapixels")
+    : DigitsException(file, $"image is {width}×{height} = {(long)width * height:N0} pixels, more than the {ImageDecoder.MaxPixels:N0} allowed")
 {
     /// <summary>Width in pixels as the file declares it.</summary>
     public int Width { get; } = width;
