@@ -1,0 +1,329 @@
+namespace Digits.Imaging;
+
+/// <summary>
+/// Finds the ink in a photo, scan or drawing of one digit, as a map of ink strength in 0..1 (1 = full ink)
+/// at a working resolution whose longer side is at most <see cref="WorkingSide"/> px.
+/// </summary>
+/// <remarks>
+/// Polarity comes from the border (paper surrounds the digit); a smooth paper background, fitted as a
+/// quadratic, is subtracted so a lighting gradient does not move the threshold; Otsu's threshold then
+/// separates ink from paper; connected components far smaller than the largest (dust, specks) are dropped.
+/// </remarks>
+internal static class InkExtraction
+{
+    /// <summary>Ink strength per working pixel, row-major, and the bounding box of all nonzero ink.</summary>
+    internal readonly record struct Ink(float[] Pixels, int Width, int Height, (int X, int Y, int W, int H) Box);
+
+    /// <summary>Photos are box-averaged down to this longer side first: a 20 px digit needs no more,
+    /// and it keeps a 12 MP photo to a few milliseconds.</summary>
+    const int WorkingSide = 512;
+
+    /// <summary>Ink components smaller than this fraction of the largest one are specks and are dropped.</summary>
+    const double SpeckFraction = 0.05;
+
+    /// <summary>Least difference, in gray levels, between full ink and paper for the ink to count.</summary>
+    const float MinContrast = 32f;
+
+    /// <summary>The ink of <paramref name="image"/>; <paramref name="inkIsDark"/> null means detect the polarity.</summary>
+    /// <exception cref="NoDigitException">Nothing stands out from the paper.</exception>
+    public static Ink Extract(GrayImage image, bool? inkIsDark, string name)
+    {
+        var work = BoxDownsample(image, out int w, out int h);
+        Span<int> hist = stackalloc int[256];
+        Histogram(work, hist);
+        if (inkIsDark ?? BorderMedian(work, w, h) > OtsuThreshold(hist))
+        {
+            for (int i = 0; i < work.Length; i++)
+                work[i] = 255f - work[i];
+            Histogram(work, hist);
+        }
+        FlattenBackground(work, w, h, OtsuThreshold(hist));
+        return FindInk(work, w, h, name);
+    }
+
+    /// <summary>Averages k × k blocks (k the smallest integer that brings the longer side to at most
+    /// <see cref="WorkingSide"/>); edge blocks average only the pixels they hold.</summary>
+    static float[] BoxDownsample(GrayImage image, out int w, out int h)
+    {
+        int k = (Math.Max(image.Width, image.Height) + WorkingSide - 1) / WorkingSide;
+        w = (image.Width + k - 1) / k;
+        h = (image.Height + k - 1) / k;
+        var dst = new float[w * h];
+        var src = image.Pixels;
+        for (int by = 0; by < h; by++)
+        {
+            int y0 = by * k, y1 = Math.Min(y0 + k, image.Height);
+            var row = dst.AsSpan(by * w, w);
+            for (int y = y0; y < y1; y++)
+            {
+                int s = y * image.Width;
+                for (int bx = 0; bx < w; bx++)
+                {
+                    int x1 = Math.Min((bx + 1) * k, image.Width);
+                    int sum = 0;
+                    for (int x = bx * k; x < x1; x++)
+                        sum += src[s + x];
+                    row[bx] += sum;
+                }
+            }
+            for (int bx = 0; bx < w; bx++)
+                row[bx] /= (y1 - y0) * (Math.Min((bx + 1) * k, image.Width) - bx * k);
+        }
+        return dst;
+    }
+
+    static void Histogram(ReadOnlySpan<float> values, Span<int> hist)
+    {
+        hist.Clear();
+        foreach (var v in values)
+            hist[Bin(v)]++;
+    }
+
+    static int Bin(float v) => (int)Math.Clamp(v + 0.5f, 0f, 255f);
+
+    /// <summary>Otsu's threshold (1979): the gray level t that maximizes the between-class variance of
+    /// {≤ t} and {&gt; t}.</summary>
+    static int OtsuThreshold(ReadOnlySpan<int> hist)
+    {
+        long total = 0, sumAll = 0;
+        for (int i = 0; i < 256; i++)
+        {
+            total += hist[i];
+            sumAll += (long)i * hist[i];
+        }
+        long count0 = 0, sum0 = 0;
+        double best = -1;
+        int threshold = 0;
+        for (int t = 0; t < 255; t++)
+        {
+            count0 += hist[t];
+            sum0 += (long)t * hist[t];
+            long count1 = total - count0;
+            if (count0 == 0 || count1 == 0)
+                continue;
+            double mean0 = (double)sum0 / count0, mean1 = (double)(sumAll - sum0) / count1;
+            double between = (double)count0 * count1 * (mean0 - mean1) * (mean0 - mean1);
+            if (between > best)
+            {
+                best = between;
+                threshold = t;
+            }
+        }
+        return threshold;
+    }
+
+    /// <summary>Median gray level of a ring about 5 % of the shorter side wide: mostly paper, even when
+    /// the digit fills the frame.</summary>
+    static int BorderMedian(ReadOnlySpan<float> img, int w, int h)
+    {
+        int ring = Math.Max(1, Math.Min(w, h) / 20);
+        Span<int> hist = stackalloc int[256];
+        int count = 0;
+        for (int y = 0; y < h; y++)
+        {
+            bool edgeRow = y < ring || y >= h - ring;
+            for (int x = 0; x < w; x++)
+            {
+                if (edgeRow || x < ring || x >= w - ring)
+                {
+                    hist[Bin(img[y * w + x])]++;
+                    count++;
+                }
+            }
+        }
+        return Percentile(hist, count, 0.5);
+    }
+
+    /// <summary>The smallest gray level with at least <paramref name="fraction"/> of <paramref name="count"/> at or below it.</summary>
+    static int Percentile(ReadOnlySpan<int> hist, long count, double fraction)
+    {
+        long target = Math.Max(1, (long)Math.Ceiling(fraction * count)), seen = 0;
+        for (int i = 0; i < hist.Length; i++)
+        {
+            seen += hist[i];
+            if (seen >= target)
+                return i;
+        }
+        return hist.Length - 1;
+    }
+
+    /// <summary>
+    /// Subtracts the paper's brightness, modelled as a quadratic in x and y fitted by least squares to the
+    /// pixels at or below <paramref name="threshold"/> (paper, since ink is bright by now). A gentle lighting
+    /// gradient or vignette then no longer shifts the threshold across the page. Values are clamped at 0.
+    /// </summary>
+    static void FlattenBackground(Span<float> img, int w, int h, int threshold)
+    {
+        Span<double> a = stackalloc double[36];
+        Span<double> b = stackalloc double[6];
+        Span<double> f = stackalloc double[6];
+        int step = Math.Max(1, (int)Math.Sqrt(w * (double)h / 65536));
+        int samples = 0;
+        for (int y = 0; y < h; y += step)
+        {
+            for (int x = 0; x < w; x += step)
+            {
+                float v = img[y * w + x];
+                if (v > threshold)
+                    continue;
+                Features(x, y, w, h, f);
+                for (int i = 0; i < 6; i++)
+                {
+                    b[i] += f[i] * v;
+                    for (int j = 0; j < 6; j++)
+                        a[i * 6 + j] += f[i] * f[j];
+                }
+                samples++;
+            }
+        }
+        if (samples < 36 || !Solve(a, b))
+            return;
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                Features(x, y, w, h, f);
+                double paper = 0;
+                for (int i = 0; i < 6; i++)
+                    paper += b[i] * f[i];
+                img[y * w + x] = Math.Max(0f, img[y * w + x] - (float)paper);
+            }
+        }
+    }
+
+    /// <summary>1, x, y, x², xy, y² with x and y scaled to −1..1 so the normal equations stay well conditioned.</summary>
+    static void Features(int x, int y, int w, int h, Span<double> f)
+    {
+        double u = 2.0 * x / Math.Max(1, w - 1) - 1, v = 2.0 * y / Math.Max(1, h - 1) - 1;
+        f[0] = 1; f[1] = u; f[2] = v; f[3] = u * u; f[4] = u * v; f[5] = v * v;
+    }
+
+    /// <summary>Solves the 6 × 6 system a·x = b in place (x ends up in b) by Gaussian elimination with
+    /// partial pivoting; false when the system is singular, e.g. paper seen only along one line.</summary>
+    static bool Solve(Span<double> a, Span<double> b)
+    {
+        const int n = 6;
+        for (int col = 0; col < n; col++)
+        {
+            int pivot = col;
+            for (int r = col + 1; r < n; r++)
+                if (Math.Abs(a[r * n + col]) > Math.Abs(a[pivot * n + col]))
+                    pivot = r;
+            if (Math.Abs(a[pivot * n + col]) < 1e-9)
+                return false;
+            for (int c = 0; c < n; c++)
+                (a[col * n + c], a[pivot * n + c]) = (a[pivot * n + c], a[col * n + c]);
+            (b[col], b[pivot]) = (b[pivot], b[col]);
+            for (int r = col + 1; r < n; r++)
+            {
+                double factor = a[r * n + col] / a[col * n + col];
+                for (int c = col; c < n; c++)
+                    a[r * n + c] -= factor * a[col * n + c];
+                b[r] -= factor * b[col];
+            }
+        }
+        for (int r = n - 1; r >= 0; r--)
+        {
+            double sum = b[r];
+            for (int c = r + 1; c < n; c++)
+                sum -= a[r * n + c] * b[c];
+            b[r] = sum / a[r * n + r];
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Maps the flattened image to ink in 0..1 and finds its bounding box. Full ink is the 90th percentile
+    /// of the pixels above the Otsu threshold; zero ink is the paper level plus three noise widths, so
+    /// paper grain vanishes while the gray edges of strokes survive as gray. Only pixels in, or next to,
+    /// connected components of at least <see cref="SpeckFraction"/> of the largest one are kept.
+    /// </summary>
+    static Ink FindInk(float[] img, int w, int h, string name)
+    {
+        Span<int> hist = stackalloc int[256];
+        Histogram(img, hist);
+        int threshold = OtsuThreshold(hist);
+        long paperCount = 0, inkCount = 0;
+        for (int i = 0; i <= threshold; i++)
+            paperCount += hist[i];
+        for (int i = threshold + 1; i < 256; i++)
+            inkCount += hist[i];
+        if (inkCount == 0)
+            throw new NoDigitException(name);
+        int paper = Percentile(hist, paperCount, 0.5);
+        int noise = Percentile(hist, paperCount, 0.84) - paper;
+        int full = threshold + 1 + Percentile(hist[(threshold + 1)..], inkCount, 0.9);
+        if (full - paper < MinContrast)
+            throw new NoDigitException(name);
+        float zero = Math.Min(paper + 3f * noise, threshold);
+
+        var keep = KeepMask(img, w, h, threshold);
+        var ink = new float[w * h];
+        int x0 = w, y0 = h, x1 = -1, y1 = -1;
+        float range = Math.Max(1f, full - zero);
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                int i = y * w + x;
+                if (!keep[i] || img[i] <= zero)
+                    continue;
+                ink[i] = Math.Min(1f, (img[i] - zero) / range);
+                (x0, x1, y0, y1) = (Math.Min(x0, x), Math.Max(x1, x), Math.Min(y0, y), Math.Max(y1, y));
+            }
+        }
+        if (x1 < 0)
+            throw new NoDigitException(name);
+        return new Ink(ink, w, h, (x0, y0, x1 - x0 + 1, y1 - y0 + 1));
+    }
+
+    /// <summary>Pixels of the ink components worth keeping (8-connected, above <paramref name="threshold"/>),
+    /// grown by one pixel so antialiased edges below the threshold stay.</summary>
+    static bool[] KeepMask(float[] img, int w, int h, int threshold)
+    {
+        var labels = new int[w * h];
+        var areas = new List<int> { 0 };
+        var stack = new Stack<int>();
+        for (int start = 0; start < labels.Length; start++)
+        {
+            if (labels[start] != 0 || img[start] <= threshold)
+                continue;
+            int label = areas.Count, area = 0;
+            labels[start] = label;
+            stack.Push(start);
+            while (stack.TryPop(out int p))
+            {
+                area++;
+                int px = p % w, py = p / w;
+                for (int ny = Math.Max(0, py - 1); ny <= Math.Min(h - 1, py + 1); ny++)
+                {
+                    for (int nx = Math.Max(0, px - 1); nx <= Math.Min(w - 1, px + 1); nx++)
+                    {
+                        int q = ny * w + nx;
+                        if (labels[q] == 0 && img[q] > threshold)
+                        {
+                            labels[q] = label;
+                            stack.Push(q);
+                        }
+                    }
+                }
+            }
+            areas.Add(area);
+        }
+        int minArea = (int)Math.Ceiling(SpeckFraction * areas.Max());
+        var keep = new bool[w * h];
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                int label = labels[y * w + x];
+                if (label == 0 || areas[label] < minArea)
+                    continue;
+                for (int ny = Math.Max(0, y - 1); ny <= Math.Min(h - 1, y + 1); ny++)
+                    for (int nx = Math.Max(0, x - 1); nx <= Math.Min(w - 1, x + 1); nx++)
+                        keep[ny * w + nx] = true;
+            }
+        }
+        return keep;
+    }
+}
