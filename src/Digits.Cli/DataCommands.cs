@@ -20,6 +20,7 @@ internal static class DataCommands
         data.Subcommands.Add(Info());
         data.Subcommands.Add(Verify());
         data.Subcommands.Add(Fetch());
+        data.Subcommands.Add(Show());
         return data;
     }
 
@@ -154,6 +155,59 @@ internal static class DataCommands
                 JsonOutput.Print(new { dataset = dataset.Name, source = location.SourceName, directory = location.Directory, files = FileRows(location, null) });
             else
                 terminal.Out.MarkupLineInterpolated($"{dataset.Name} is in [blue]{location.Directory}[/] ({(location.Source == DataSource.Download ? "downloaded" : "already cached")})");
+            return CommandRunner.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Show()
+    {
+        var split = new Option<string>("--split") { Description = "Which half to show", DefaultValueFactory = _ => "test", HelpName = "train|test" };
+        split.AcceptOnlyFromAmong("train", "test");
+        var from = new Option<int>("--from") { Description = "Index of the first image", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var count = new Option<int>("--count") { Description = "How many images (1 to 1024)", DefaultValueFactory = _ => 64, HelpName = "N" };
+        var columns = new Option<int>("--columns") { Description = "Images per row", DefaultValueFactory = _ => 16, HelpName = "N" };
+        var scale = new Option<int>("--scale") { Description = "Enlargement of each pixel (1 to 8)", DefaultValueFactory = _ => 3, HelpName = "N" };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the PNG", DefaultValueFactory = _ => "grid.png", HelpName = "FILE.png" };
+        var cmd = new Command("show", "Write a labelled grid picture of dataset images, e.g. --split test --from 0 --count 64 --out grid.png");
+        cmd.Options.Add(GlobalOptions.Data);
+        cmd.Options.Add(DatasetName);
+        cmd.Options.Add(split);
+        cmd.Options.Add(from);
+        cmd.Options.Add(count);
+        cmd.Options.Add(columns);
+        cmd.Options.Add(scale);
+        cmd.Options.Add(output);
+        cmd.Options.Add(GlobalOptions.Json);
+        cmd.SetAction(async (parsed, ct) =>
+        {
+            int first = parsed.GetValue(from), n = parsed.GetValue(count), cols = parsed.GetValue(columns), zoom = parsed.GetValue(scale);
+            if (first < 0)
+                throw new UsageException("--from", $"must be 0 or more, got {first}");
+            if (n is < 1 or > 1024)
+                throw new UsageException("--count", $"must be 1 to 1024, got {n}");
+            if (cols < 1)
+                throw new UsageException("--columns", $"must be at least 1, got {cols}");
+            if (zoom is < 1 or > 8)
+                throw new UsageException("--scale", $"must be 1 to 8, got {zoom}");
+            var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
+            var dataset = DatasetCatalog.Get(parsed.GetValue(DatasetName)!);
+            var loaded = await LoadAsync(parsed, terminal, dataset, ct);
+            string half = parsed.GetValue(split)!;
+            var images = half == "train" ? loaded.Train : loaded.Test;
+            if (first >= images.Count)
+                throw new UsageException("--from", $"must be below {images.Count} (the {half} split's size), got {first}");
+            n = Math.Min(n, images.Count - first);
+            var captions = new string[n];
+            for (int i = 0; i < n; i++)
+                captions[i] = $"#{first + i}: {dataset.Labels[images.Labels[first + i]]}";
+            byte[] png = Imaging.DigitGrid.RenderPng(images.Pixels.AsSpan(first * images.PixelsPerImage, n * images.PixelsPerImage), captions, cols, zoom);
+            string path = parsed.GetValue(output)!;
+            AtomicFile.WriteAllBytes(path, png);
+            if (parsed.GetValue(GlobalOptions.Json))
+                JsonOutput.Print(new { @out = Path.GetFullPath(path), dataset = dataset.Name, split = half, from = first, count = n });
+            else
+                terminal.Out.MarkupLineInterpolated($"wrote {n} {half} images ({first}..{first + n - 1}) to [blue]{path}[/]");
             return CommandRunner.Ok;
         });
         return cmd;

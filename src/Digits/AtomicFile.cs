@@ -2,7 +2,7 @@ namespace Digits;
 
 /// <summary>
 /// Writes a file through a temp file in the same folder and a rename, so readers see either the old file or the
-/// complete new one, never a half-written one, even if the process dies mid-write.
+/// complete new one, never a half-written one, even if the process dies mid-write. A missing folder is created.
 /// </summary>
 public static class AtomicFile
 {
@@ -13,7 +13,18 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         string? dir = Path.GetDirectoryName(full);
         if (dir is not null && !Directory.Exists(dir))
-            throw new DigitsException(path, $"folder {dir} does not exist");
+        {
+            if (File.Exists(dir))
+                throw new DigitsException(path, $"cannot write: {dir} is a file, not a folder");
+            try
+            {
+                Directory.CreateDirectory(dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DigitsException(path, $"cannot create folder {dir}: {e.Message}", e);
+            }
+        }
         string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
@@ -36,10 +47,10 @@ public static class AtomicFile
         }
     }
 
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteAllBytes(string path, byte[] bytes)
     {
-        byte[] copy = bytes.ToArray();
-        Write(path, s => s.Write(copy));
+        ArgumentNullException.ThrowIfNull(bytes);
+        Write(path, s => s.Write(bytes));
     }
 
     private static void TryDelete(string path)

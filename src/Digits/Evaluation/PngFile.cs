@@ -3,9 +3,8 @@ using ScottPlot;
 namespace Digits.Evaluation;
 
 /// <summary>
-/// Writes charts as PNG files atomically: the image goes to a temporary file in the target folder, which is then
-/// renamed over the target, so a reader (a web page, a report) never sees a half-written PNG and a failed render
-/// leaves any earlier chart in place.
+/// Writes charts as PNG files through <see cref="AtomicFile"/>, so a reader (a web page, a report) never sees a
+/// half-written PNG and a failed render leaves any earlier chart in place.
 /// </summary>
 internal static class PngFile
 {
@@ -22,37 +21,6 @@ internal static class PngFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        string target = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(target)!;
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            byte[] png = render();
-            Directory.CreateDirectory(folder);
-            File.WriteAllBytes(temporary, png);
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            DeleteQuietly(temporary);
-            throw new DigitsException(path, $"cannot write the chart: {e.Message}", e);
-        }
-        catch
-        {
-            DeleteQuietly(temporary);
-            throw;
-        }
-    }
-
-    private static void DeleteQuietly(string temporary)
-    {
-        try
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The original failure is the one worth reporting; a stray temporary file is named so it is recognisable.
-        }
+        AtomicFile.WriteAllBytes(path, render());
     }
 }

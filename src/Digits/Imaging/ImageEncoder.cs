@@ -30,29 +30,10 @@ public static class ImageEncoder
     }
 
     /// <summary>
-    /// Saves a PNG so that <paramref name="path"/> holds either its old content or the whole new image:
-    /// the bytes go to a temporary file in the same folder (same volume, so the rename is atomic)
-    /// and are then moved over the target.
+    /// Saves a PNG through <see cref="AtomicFile"/>, so that <paramref name="path"/> holds either its old content or
+    /// the whole new image.
     /// </summary>
-    public static void SavePng(string path, GrayImage img, int scale = 1)
-    {
-        var png = EncodePng(img, scale);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full) ?? ".";
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, png);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-            var problem = e is DirectoryNotFoundException ? $"folder {folder} does not exist" : $"cannot write ({e.Message})";
-            throw new DigitsException(path, problem, e);
-        }
-    }
+    public static void SavePng(string path, GrayImage img, int scale = 1) => AtomicFile.WriteAllBytes(path, EncodePng(img, scale));
 
     static byte[] Enlarge(GrayImage img, int scale)
     {

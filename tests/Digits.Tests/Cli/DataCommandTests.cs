@@ -63,6 +63,7 @@ public class DataCommandTests
         var help = CliRunner.Run("--help");
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("data", help.Stdout);
+        Assert.Contains("preprocess", help.Stdout);
         var version = CliRunner.Run("--version");
         Assert.Equal(0, version.ExitCode);
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout.Trim());

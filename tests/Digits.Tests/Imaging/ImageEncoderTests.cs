@@ -34,13 +34,24 @@ public sealed class ImageEncoderTests : IDisposable
     }
 
     [Fact]
-    public void SavePng_into_a_missing_folder_names_the_path()
+    public void SavePng_under_a_file_instead_of_a_folder_names_the_path()
     {
-        var path = Path.Combine(folder.FullName, "no-such-folder", "digit.png");
+        var blocker = Path.Combine(folder.FullName, "not-a-folder");
+        File.WriteAllText(blocker, "x");
+        var path = Path.Combine(blocker, "digit.png");
 
         var e = Assert.Throws<DigitsException>(() => ImageEncoder.SavePng(path, Sample()));
 
-        Assert.StartsWith($"{path}: folder ", e.Message);
-        Assert.EndsWith("does not exist", e.Message);
+        Assert.Equal($"{path}: cannot write: {blocker} is a file, not a folder", e.Message);
+    }
+
+    [Fact]
+    public void SavePng_creates_a_missing_folder()
+    {
+        var path = Path.Combine(folder.FullName, "new-folder", "digit.png");
+
+        ImageEncoder.SavePng(path, Sample());
+
+        Assert.Equal(Sample().Pixels, ImageDecoder.Decode(path).Pixels);
     }
 }
