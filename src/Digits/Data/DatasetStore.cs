@@ -12,8 +12,11 @@ public sealed record DatasetStoreOptions
     /// <summary>The cache root; each dataset gets a subfolder. Looked at third, and downloads go there.</summary>
     public string CacheRoot { get; init; } = DatasetStore.DefaultCacheRoot();
 
-    /// <summary>Download mirrors to use instead of the catalog's (tests point this at a local server).</summary>
-    public IReadOnlyList<Uri>? Mirrors { get; init; }
+    /// <summary>
+    /// Download mirrors to use instead of the catalog's: by default from <c>DIGITS_MIRRORS</c> (base URLs separated
+    /// by commas or spaces), for a company mirror or proxy. Tests point this at a local server.
+    /// </summary>
+    public IReadOnlyList<Uri>? Mirrors { get; init; } = DatasetStore.MirrorsFromEnvironment();
 
     /// <summary>When false, a dataset that is not on disk is an error rather than a download.</summary>
     public bool AllowDownload { get; init; } = true;
@@ -41,6 +44,23 @@ public sealed class DatasetStore
         string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         string root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(root, "digits");
+    }
+
+    /// <summary>Parses <c>DIGITS_MIRRORS</c>; null when unset. Each entry must be an absolute http(s) URL.</summary>
+    public static IReadOnlyList<Uri>? MirrorsFromEnvironment()
+    {
+        string? value = Environment.GetEnvironmentVariable("DIGITS_MIRRORS");
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        var mirrors = new List<Uri>();
+        foreach (string part in value.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            string text = part.EndsWith('/') ? part : part + "/";
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                throw new DigitsException("DIGITS_MIRRORS", $"'{part}' is not an absolute http(s) URL");
+            mirrors.Add(uri);
+        }
+        return mirrors;
     }
 
     /// <summary>The cache folder of one dataset.</summary>

@@ -33,7 +33,12 @@ internal static class CliRunner
         if (environment is not null)
         {
             foreach (var (k, v) in environment)
-                psi.Environment[k] = v;
+            {
+                if (v is null)
+                    psi.Environment.Remove(k);
+                else
+                    psi.Environment[k] = v;
+            }
         }
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();

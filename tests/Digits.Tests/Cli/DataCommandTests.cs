@@ -69,3 +69,36 @@ public class DataCommandTests
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout.Trim());
     }
 }
+
+public class DataFetchCommandTests
+{
+    [Fact]
+    public void Fetch_downloads_into_the_cache_from_DIGITS_MIRRORS_then_finds_it_there()
+    {
+        var served = Directory.GetFiles(TestData.MnistDirectory, "*.gz").ToDictionary(f => "/" + Path.GetFileName(f), File.ReadAllBytes);
+        using var server = new Digits.Tests.Data.LocalHttpServer(path => served.TryGetValue(path, out var body)
+            ? Digits.Tests.Data.LocalHttpResponse.Ok(body) : Digits.Tests.Data.LocalHttpResponse.NotFound());
+        using var cache = new TempFolder();
+        var env = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache.Path, ["DIGITS_MIRRORS"] = server.BaseUri.ToString(), ["DIGITS_DATA"] = null };
+
+        var first = CliRunner.Run(env, "data", "fetch", "--json");
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal("download", first.Json().GetProperty("source").GetString());
+        Assert.Equal(Path.Combine(cache.Path, "digits", "mnist"), first.Json().GetProperty("directory").GetString());
+
+        var info = CliRunner.Run(env, "data", "info", "--json");
+        Assert.Equal(0, info.ExitCode);
+        Assert.Equal("cache", info.Json().GetProperty("source").GetString());
+        Assert.Equal("verified", info.Json().GetProperty("checksums").GetString());
+    }
+
+    [Fact]
+    public void A_bad_DIGITS_MIRRORS_entry_is_named()
+    {
+        using var cache = new TempFolder();
+        var env = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache.Path, ["DIGITS_MIRRORS"] = "ftp://example/", ["DIGITS_DATA"] = null };
+        var r = CliRunner.Run(env, "data", "fetch");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("error: DIGITS_MIRRORS: 'ftp://example/' is not an absolute http(s) URL", r.Stderr.Trim());
+    }
+}
