@@ -1,0 +1,63 @@
+using System.Numerics.Tensors;
+
+namespace Digits.Neural;
+
+/// <summary>
+/// Dropout (Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from Overfitting", JMLR 2014)
+/// in its inverted form, like PyTorch's <c>nn.Dropout</c>: in training each value is zeroed with probability
+/// <see cref="Rate"/> and the survivors are scaled by 1/(1−rate), so evaluation is the identity. The mask comes
+/// from a generator seeded by the network, so a run is reproducible.
+/// </summary>
+public sealed class Dropout(SampleShape input, float rate) : Layer(input, input)
+{
+    private float[] mask = [];
+    private Rng rng = new(0);
+    private bool lastForwardTraining;
+
+    /// <summary>Probability of zeroing each value in training, in [0, 1).</summary>
+    public float Rate { get; } = rate;
+
+    public override string Kind => "Dropout";
+
+    internal override void Prepare(int maxBatch, ulong seed)
+    {
+        mask = new float[maxBatch * InputShape.Size];
+        rng = new Rng(seed);
+    }
+
+    public override void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training)
+    {
+        int length = batch * InputShape.Size;
+        lastForwardTraining = training && Rate > 0f;
+        if (!lastForwardTraining)
+        {
+            input[..length].CopyTo(output);
+            return;
+        }
+        float keep = 1f / (1f - Rate);
+        Span<float> m = mask.AsSpan(0, length);
+        for (int i = 0; i < m.Length; i++)
+        {
+            m[i] = rng.NextFloat() < Rate ? 0f : keep;
+        }
+        TensorPrimitives.Multiply(input[..length], m, output[..length]);
+    }
+
+    public override void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> doutput,
+        Span<float> dinput, int batch)
+    {
+        if (dinput.IsEmpty)
+        {
+            return;
+        }
+        int length = batch * InputShape.Size;
+        if (lastForwardTraining)
+        {
+            TensorPrimitives.Multiply(doutput[..length], mask.AsSpan(0, length), dinput[..length]);
+        }
+        else
+        {
+            doutput[..length].CopyTo(dinput);
+        }
+    }
+}
