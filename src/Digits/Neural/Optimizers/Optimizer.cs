@@ -39,8 +39,10 @@ public abstract class Optimizer
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "must be non-negative");
         }
         Steps++;
-        foreach (ParameterView view in Store.Parameters)
+        IReadOnlyList<ParameterView> views = Store.Parameters;
+        for (int i = 0; i < views.Count; i++)
         {
+            ParameterView view = views[i];
             float decay = DecayAll || view.Decay ? WeightDecay : 0f;
             Update(view.Offset, view.Length, learningRate, decay);
         }
