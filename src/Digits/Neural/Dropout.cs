@@ -1,17 +1,19 @@
 using System.Numerics.Tensors;
+using Digits.Tensors;
 
 namespace Digits.Neural;
 
 /// <summary>
 /// Dropout (Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from Overfitting", JMLR 2014)
 /// in its inverted form, like PyTorch's <c>nn.Dropout</c>: in training each value is zeroed with probability
-/// <see cref="Rate"/> and the survivors are scaled by 1/(1−rate), so evaluation is the identity. The mask comes
-/// from a generator seeded by the network, so a run is reproducible.
+/// <see cref="Rate"/> and the survivors are scaled by 1/(1−rate), so evaluation is the identity. Each training
+/// batch's mask is keyed by the network's seed and a batch counter, so a run is reproducible.
 /// </summary>
 public sealed class Dropout(SampleShape input, float rate) : Layer(input, input)
 {
     private float[] mask = [];
-    private Rng rng = new(0);
+    private ulong seed;
+    private ulong batches;
     private bool lastForwardTraining;
 
     /// <summary>Probability of zeroing each value in training, in [0, 1).</summary>
@@ -22,7 +24,7 @@ public sealed class Dropout(SampleShape input, float rate) : Layer(input, input)
     internal override void Prepare(int maxBatch, ulong seed)
     {
         mask = new float[maxBatch * InputShape.Size];
-        rng = new Rng(seed);
+        this.seed = seed;
     }
 
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training)
@@ -34,12 +36,8 @@ public sealed class Dropout(SampleShape input, float rate) : Layer(input, input)
             input[..length].CopyTo(output);
             return;
         }
-        float keep = 1f / (1f - Rate);
         Span<float> m = mask.AsSpan(0, length);
-        for (int i = 0; i < m.Length; i++)
-        {
-            m[i] = rng.NextFloat() < Rate ? 0f : keep;
-        }
+        DropoutMask.Fill(m, Rate, seed ^ (++batches * 0xD1B54A32D192ED03UL));
         TensorPrimitives.Multiply(input[..length], m, output[..length]);
     }
 

@@ -6,42 +6,99 @@ namespace Digits.Tensors;
 /// </summary>
 public static class Pooling
 {
+    /// <summary>Below this many outputs a max pool runs on the calling thread: waking a worker costs microseconds.</summary>
+    private const int ParallelThreshold = 1 << 15;
+
     /// <summary>
     /// out[n,y,x] = max over the window; argmax records the index within the input plane (y·W + x) of the maximum,
-    /// the first one on ties, for <see cref="MaxBackward"/>.
+    /// the first one on ties, for <see cref="MaxBackward"/>. Large batches are split over <see cref="WorkerPool"/>
+    /// by planes, which changes no result.
     /// </summary>
-    public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, Span<int> argmax,
+    public static unsafe void MaxForward(ReadOnlySpan<float> input, Span<float> output, Span<int> argmax,
         int planes, int height, int width, int kernel, int stride)
     {
-        int outHeight = ImageColumns.OutputSize(height, kernel, stride, 0);
-        int outWidth = ImageColumns.OutputSize(width, kernel, stride, 0);
-        int inPlane = height * width, outPlane = outHeight * outWidth;
-        for (int n = 0; n < planes; n++)
+        int outPlane = ImageColumns.OutputSize(height, kernel, stride, 0) * ImageColumns.OutputSize(width, kernel, stride, 0);
+        if (input.Length < planes * height * width || output.Length < planes * outPlane || argmax.Length < planes * outPlane)
         {
-            ReadOnlySpan<float> inp = input.Slice(n * inPlane, inPlane);
-            Span<float> outp = output.Slice(n * outPlane, outPlane);
-            Span<int> arg = argmax.Slice(n * outPlane, outPlane);
+            throw new ArgumentException($"{planes} planes of {height}×{width} got input {input.Length}, output {output.Length}, argmax {argmax.Length}");
+        }
+        int chunks = planes * outPlane < ParallelThreshold ? 1 : Math.Min(planes, Convolution.MaxChunks);
+        fixed (float* pInput = input, pOutput = output)
+        fixed (int* pArgmax = argmax)
+        {
+            var body = new MaxChunk(pInput, pOutput, pArgmax, planes, chunks, height, width, kernel, stride);
+            if (chunks == 1)
+            {
+                body.Run(0);
+            }
+            else
+            {
+                WorkerPool.For(chunks, body);
+            }
+        }
+    }
+
+    private readonly unsafe struct MaxChunk(float* input, float* output, int* argmax, int planes, int chunks,
+        int height, int width, int kernel, int stride) : IParallelBody
+    {
+        /// <summary>The common 2×2, stride 2 window, unrolled.</summary>
+        private static void TwoByTwo(float* inp, float* outp, int* arg, int width, int outHeight, int outWidth)
+        {
             for (int y = 0; y < outHeight; y++)
             {
+                int top = 2 * y * width;
                 for (int x = 0; x < outWidth; x++)
                 {
-                    int best = y * stride * width + x * stride;
-                    float bestValue = inp[best];
-                    for (int ky = 0; ky < kernel; ky++)
+                    int i = top + 2 * x;
+                    float a = inp[i], b = inp[i + 1], c = inp[i + width], d = inp[i + width + 1];
+                    int best = b > a ? i + 1 : i;
+                    float value = b > a ? b : a;
+                    best = c > value ? i + width : best;
+                    value = c > value ? c : value;
+                    best = d > value ? i + width + 1 : best;
+                    outp[y * outWidth + x] = d > value ? d : value;
+                    arg[y * outWidth + x] = best;
+                }
+            }
+        }
+
+        public void Run(int chunk)
+        {
+            int outHeight = ImageColumns.OutputSize(height, kernel, stride, 0);
+            int outWidth = ImageColumns.OutputSize(width, kernel, stride, 0);
+            int inPlane = height * width, outPlane = outHeight * outWidth;
+            int first = (int)((long)planes * chunk / chunks), end = (int)((long)planes * (chunk + 1) / chunks);
+            for (int n = first; n < end; n++)
+            {
+                float* inp = input + (nint)n * inPlane;
+                float* outp = output + (nint)n * outPlane;
+                int* arg = argmax + (nint)n * outPlane;
+                if (kernel == 2 && stride == 2)
+                {
+                    TwoByTwo(inp, outp, arg, width, outHeight, outWidth);
+                    continue;
+                }
+                for (int y = 0; y < outHeight; y++)
+                {
+                    for (int x = 0; x < outWidth; x++)
                     {
-                        int rowStart = (y * stride + ky) * width + x * stride;
-                        for (int kx = 0; kx < kernel; kx++)
+                        int best = y * stride * width + x * stride;
+                        float bestValue = inp[best];
+                        for (int ky = 0; ky < kernel; ky++)
                         {
-                            float v = inp[rowStart + kx];
-                            if (v > bestValue)
+                            int rowStart = (y * stride + ky) * width + x * stride;
+                            for (int kx = 0; kx < kernel; kx++)
                             {
-                                bestValue = v;
-                                best = rowStart + kx;
+                                // selects rather than a branch: on real data the maximum's position is unpredictable
+                                float v = inp[rowStart + kx];
+                                bool greater = v > bestValue;
+                                best = greater ? rowStart + kx : best;
+                                bestValue = greater ? v : bestValue;
                             }
                         }
+                        outp[y * outWidth + x] = bestValue;
+                        arg[y * outWidth + x] = best;
                     }
-                    outp[y * outWidth + x] = bestValue;
-                    arg[y * outWidth + x] = best;
                 }
             }
         }
