@@ -1,0 +1,94 @@
+namespace Digits.Tensors;
+
+/// <summary>
+/// The five loops around a micro-kernel (Van Zee &amp; van de Geijn 2015, figure 2), for one rectangle of C:
+/// columns in blocks of NC, depth in blocks of KC (pack B), rows in blocks of MC (pack A), then NR-wide and
+/// MR-tall micro-tiles. Every element of C sees the same sequence of operations wherever its rectangle starts,
+/// so splitting C between threads never changes a result bit.
+/// </summary>
+internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKernel
+{
+    /// <summary>Computes rows [rowStart, rowEnd) × columns [columnStart, columnEnd) of C.</summary>
+    public static void MultiplyRectangle(in GemmOperands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        int tileRows = TKernel.TileRows, tileColumns = TKernel.TileColumns;
+        int blockDepth = TKernel.BlockDepth, blockRows = TKernel.BlockRows, blockColumns = TKernel.BlockColumns;
+        GemmScratch scratch = GemmScratch.ForCurrentThread;
+        int rectangleRows = rowEnd - rowStart, rectangleColumns = columnEnd - columnStart;
+        int paddedRows = RoundUp(Math.Min(blockRows, rectangleRows), tileRows);
+        int paddedColumns = RoundUp(Math.Min(blockColumns, rectangleColumns), tileColumns);
+        int depthPerBlock = Math.Min(blockDepth, op.K);
+        float* packedA = scratch.PackedA((nuint)paddedRows * (nuint)depthPerBlock);
+        float* packedB = scratch.PackedB((nuint)paddedColumns * (nuint)depthPerBlock);
+        float* edgeTile = scratch.EdgeTile((nuint)(tileRows * tileColumns));
+
+        for (int jc = columnStart; jc < columnEnd; jc += blockColumns)
+        {
+            int nc = Math.Min(blockColumns, columnEnd - jc);
+            for (int pc = 0; pc < op.K; pc += blockDepth)
+            {
+                int kc = Math.Min(blockDepth, op.K - pc);
+                float beta = pc == 0 ? op.Beta : 1f;
+                GemmPacking.Pack(op.B + pc * op.BDepthStride + jc * op.BColumnStride,
+                    op.BColumnStride, op.BDepthStride, nc, kc, tileColumns, packedB);
+                for (int ic = rowStart; ic < rowEnd; ic += blockRows)
+                {
+                    int mc = Math.Min(blockRows, rowEnd - ic);
+                    GemmPacking.Pack(op.A + ic * op.ARowStride + pc * op.ADepthStride,
+                        op.ARowStride, op.ADepthStride, mc, kc, tileRows, packedA);
+                    MultiplyPackedBlock(op, ic, mc, jc, nc, kc, packedA, packedB, beta, edgeTile);
+                }
+            }
+        }
+    }
+
+    /// <summary>C[ic.., jc..] (mc×nc) = alpha * packedA · packedB + beta * C, tile by tile.</summary>
+    private static void MultiplyPackedBlock(in GemmOperands op, int ic, int mc, int jc, int nc, int kc,
+        float* packedA, float* packedB, float beta, float* edgeTile)
+    {
+        int tileRows = TKernel.TileRows, tileColumns = TKernel.TileColumns;
+        for (int jr = 0; jr < nc; jr += tileColumns)
+        {
+            int nr = Math.Min(tileColumns, nc - jr);
+            float* bSliver = packedB + (nint)jr * kc;
+            for (int ir = 0; ir < mc; ir += tileRows)
+            {
+                int mr = Math.Min(tileRows, mc - ir);
+                float* aSliver = packedA + (nint)ir * kc;
+                float* cTile = op.C + (ic + ir) * op.CRowStride + jc + jr;
+                if (mr == tileRows && nr == tileColumns)
+                {
+                    TKernel.Run(kc, aSliver, bSliver, cTile, op.CRowStride, op.Alpha, beta);
+                }
+                else
+                {
+                    MultiplyEdgeTile(kc, aSliver, bSliver, cTile, op.CRowStride, mr, nr, op.Alpha, beta, edgeTile);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A tile that overhangs C runs the same kernel on a full-size copy of its visible part, so its elements get
+    /// exactly the arithmetic they would get in a full tile; the padded lanes of the packed panels are zero.
+    /// </summary>
+    private static void MultiplyEdgeTile(int kc, float* aSliver, float* bSliver, float* cTile, nint ldc,
+        int mr, int nr, float alpha, float beta, float* edgeTile)
+    {
+        int tileColumns = TKernel.TileColumns;
+        if (beta != 0f)
+        {
+            for (int i = 0; i < mr; i++)
+            {
+                new ReadOnlySpan<float>(cTile + i * ldc, nr).CopyTo(new Span<float>(edgeTile + i * tileColumns, nr));
+            }
+        }
+        TKernel.Run(kc, aSliver, bSliver, edgeTile, tileColumns, alpha, beta);
+        for (int i = 0; i < mr; i++)
+        {
+            new ReadOnlySpan<float>(edgeTile + i * tileColumns, nr).CopyTo(new Span<float>(cTile + i * ldc, nr));
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

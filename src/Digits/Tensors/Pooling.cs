@@ -1,0 +1,203 @@
+namespace Digits.Tensors;
+
+/// <summary>
+/// Max and average pooling over independent planes: inp is (N,H,W) with N = batch·channels, out is (N,OH,OW),
+/// with a KH×KW window moved by <c>stride</c> and no padding (floor mode, like PyTorch's defaults).
+/// </summary>
+public static class Pooling
+{
+    /// <summary>Below this many outputs a max pool runs on the calling thread: waking a worker costs microseconds.</summary>
+    private const int ParallelThreshold = 1 << 15;
+
+    /// <summary>
+    /// out[n,y,x] = max over the window; argmax records the index within the input plane (y·W + x) of the maximum,
+    /// the first one on ties, for <see cref="MaxBackward"/>. Large batches are split over <see cref="WorkerPool"/>
+    /// by planes, which changes no result.
+    /// </summary>
+    public static unsafe void MaxForward(ReadOnlySpan<float> input, Span<float> output, Span<int> argmax,
+        int planes, int height, int width, int kernel, int stride)
+    {
+        int outPlane = ImageColumns.OutputSize(height, kernel, stride, 0) * ImageColumns.OutputSize(width, kernel, stride, 0);
+        if (input.Length < planes * height * width || output.Length < planes * outPlane || argmax.Length < planes * outPlane)
+        {
+            throw new ArgumentException($"{planes} planes of {height}×{width} got input {input.Length}, output {output.Length}, argmax {argmax.Length}");
+        }
+        int chunks = planes * outPlane < ParallelThreshold ? 1 : Math.Min(planes, Convolution.MaxChunks);
+        fixed (float* pInput = input, pOutput = output)
+        fixed (int* pArgmax = argmax)
+        {
+            var body = new MaxChunk(pInput, pOutput, pArgmax, planes, chunks, height, width, kernel, stride);
+            if (chunks == 1)
+            {
+                body.Run(0);
+            }
+            else
+            {
+                WorkerPool.For(chunks, body);
+            }
+        }
+    }
+
+    private readonly unsafe struct MaxChunk(float* input, float* output, int* argmax, int planes, int chunks,
+        int height, int width, int kernel, int stride) : IParallelBody
+    {
+        /// <summary>The common 2×2, stride 2 window, unrolled.</summary>
+        private static void TwoByTwo(float* inp, float* outp, int* arg, int width, int outHeight, int outWidth)
+        {
+            for (int y = 0; y < outHeight; y++)
+            {
+                int top = 2 * y * width;
+                for (int x = 0; x < outWidth; x++)
+                {
+                    int i = top + 2 * x;
+                    float a = inp[i], b = inp[i + 1], c = inp[i + width], d = inp[i + width + 1];
+                    int best = b > a ? i + 1 : i;
+                    float value = b > a ? b : a;
+                    best = c > value ? i + width : best;
+                    value = c > value ? c : value;
+                    best = d > value ? i + width + 1 : best;
+                    outp[y * outWidth + x] = d > value ? d : value;
+                    arg[y * outWidth + x] = best;
+                }
+            }
+        }
+
+        public void Run(int chunk)
+        {
+            int outHeight = ImageColumns.OutputSize(height, kernel, stride, 0);
+            int outWidth = ImageColumns.OutputSize(width, kernel, stride, 0);
+            int inPlane = height * width, outPlane = outHeight * outWidth;
+            int first = (int)((long)planes * chunk / chunks), end = (int)((long)planes * (chunk + 1) / chunks);
+            for (int n = first; n < end; n++)
+            {
+                float* inp = input + (nint)n * inPlane;
+                float* outp = output + (nint)n * outPlane;
+                int* arg = argmax + (nint)n * outPlane;
+                if (kernel == 2 && stride == 2)
+                {
+                    TwoByTwo(inp, outp, arg, width, outHeight, outWidth);
+                    continue;
+                }
+                for (int y = 0; y < outHeight; y++)
+                {
+                    for (int x = 0; x < outWidth; x++)
+                    {
+                        int best = y * stride * width + x * stride;
+                        float bestValue = inp[best];
+                        for (int ky = 0; ky < kernel; ky++)
+                        {
+                            int rowStart = (y * stride + ky) * width + x * stride;
+                            for (int kx = 0; kx < kernel; kx++)
+                            {
+                                // selects rather than a branch: on real data the maximum's position is unpredictable
+                                float v = inp[rowStart + kx];
+                                bool greater = v > bestValue;
+                                best = greater ? rowStart + kx : best;
+                                bestValue = greater ? v : bestValue;
+                            }
+                        }
+                        outp[y * outWidth + x] = bestValue;
+                        arg[y * outWidth + x] = best;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dinp is (N,H,W) and is overwritten: each output's gradient goes to the input that was its maximum.</summary>
+    public static void MaxBackward(ReadOnlySpan<float> doutput, ReadOnlySpan<int> argmax, Span<float> dinput,
+        int planes, int inPlane, int outPlane)
+    {
+        dinput[..(planes * inPlane)].Clear();
+        for (int n = 0; n < planes; n++)
+        {
+            Span<float> dinp = dinput.Slice(n * inPlane, inPlane);
+            ReadOnlySpan<float> dout = doutput.Slice(n * outPlane, outPlane);
+            ReadOnlySpan<int> arg = argmax.Slice(n * outPlane, outPlane);
+            for (int i = 0; i < outPlane; i++)
+            {
+                dinp[arg[i]] += dout[i];
+            }
+        }
+    }
+
+    /// <summary>out[n,y,x] = mean of the window.</summary>
+    public static void AverageForward(ReadOnlySpan<float> input, Span<float> output,
+        int planes, int height, int width, int kernel, int stride)
+    {
+        int outHeight = ImageColumns.OutputSize(height, kernel, stride, 0);
+        int outWidth = ImageColumns.OutputSize(width, kernel, stride, 0);
+        int inPlane = height * width, outPlane = outHeight * outWidth;
+        float scale = 1f / (kernel * kernel);
+        for (int n = 0; n < planes; n++)
+        {
+            ReadOnlySpan<float> inp = input.Slice(n * inPlane, inPlane);
+            Span<float> outp = output.Slice(n * outPlane, outPlane);
+            for (int y = 0; y < outHeight; y++)
+            {
+                for (int x = 0; x < outWidth; x++)
+                {
+                    float sum = 0f;
+                    for (int ky = 0; ky < kernel; ky++)
+                    {
+                        int rowStart = (y * stride + ky) * width + x * stride;
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            sum += inp[rowStart + kx];
+                        }
+                    }
+                    outp[y * outWidth + x] = sum * scale;
+                }
+            }
+        }
+    }
+
+    /// <summary>dinp is (N,H,W) and is overwritten: each output's gradient is spread evenly over its window.</summary>
+    public static void AverageBackward(ReadOnlySpan<float> doutput, Span<float> dinput,
+        int planes, int height, int width, int kernel, int stride)
+    {
+        int outHeight = ImageColumns.OutputSize(height, kernel, stride, 0);
+        int outWidth = ImageColumns.OutputSize(width, kernel, stride, 0);
+        int inPlane = height * width, outPlane = outHeight * outWidth;
+        float scale = 1f / (kernel * kernel);
+        dinput[..(planes * inPlane)].Clear();
+        for (int n = 0; n < planes; n++)
+        {
+            Span<float> dinp = dinput.Slice(n * inPlane, inPlane);
+            ReadOnlySpan<float> dout = doutput.Slice(n * outPlane, outPlane);
+            for (int y = 0; y < outHeight; y++)
+            {
+                for (int x = 0; x < outWidth; x++)
+                {
+                    float g = dout[y * outWidth + x] * scale;
+                    for (int ky = 0; ky < kernel; ky++)
+                    {
+                        int rowStart = (y * stride + ky) * width + x * stride;
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            dinp[rowStart + kx] += g;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>inp is (N, plane), out is (N): the mean of each plane (global average pooling, Lin et al. 2014).</summary>
+    public static void GlobalAverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int plane)
+    {
+        for (int n = 0; n < planes; n++)
+        {
+            output[n] = System.Numerics.Tensors.TensorPrimitives.Sum(input.Slice(n * plane, plane)) / plane;
+        }
+    }
+
+    /// <summary>dout is (N), dinp is (N, plane) and is overwritten with dout[n] / plane.</summary>
+    public static void GlobalAverageBackward(ReadOnlySpan<float> doutput, Span<float> dinput, int planes, int plane)
+    {
+        for (int n = 0; n < planes; n++)
+        {
+            dinput.Slice(n * plane, plane).Fill(doutput[n] / plane);
+        }
+    }
+}

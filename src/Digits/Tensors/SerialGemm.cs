@@ -1,0 +1,31 @@
+namespace Digits.Tensors;
+
+/// <summary>
+/// <see cref="Gemm"/> on the calling thread only, over raw pointers, for kernels whose work items already run
+/// in parallel on <see cref="WorkerPool"/> (one image per item in convolution). Calling <see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+/// there would start a nested parallel loop from the thread that owns the running job.
+/// </summary>
+internal static unsafe class SerialGemm
+{
+    /// <summary>C = alpha * op(A) * op(B) + beta * C, row-major, with the same conventions as <see cref="Gemm"/>; m, n, k &gt; 0.</summary>
+    public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        var op = new GemmOperands(m, n, k, alpha,
+            a, transA ? 1 : lda, transA ? lda : 1,
+            b, transB ? 1 : ldb, transB ? ldb : 1,
+            beta, c, ldc);
+        switch (Gemm.BestPath)
+        {
+            case GemmPath.Vector512:
+                GemmDriver<GemmKernel512>.MultiplyRectangle(op, 0, m, 0, n);
+                break;
+            case GemmPath.Vector256:
+                GemmDriver<GemmKernel256>.MultiplyRectangle(op, 0, m, 0, n);
+                break;
+            default:
+                GemmDriver<GemmKernelPortable>.MultiplyRectangle(op, 0, m, 0, n);
+                break;
+        }
+    }
+}
