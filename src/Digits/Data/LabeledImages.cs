@@ -60,6 +60,18 @@ public sealed class LabeledImages
 
     public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(index * PixelsPerImage, PixelsPerImage);
 
+    /// <summary>
+    /// SHA-256 (lowercase hex) of exactly what a model was trained on: the pixels, then the labels. Stored in model
+    /// files as <c>train_data_sha256</c>, so a model can be traced to its data even when trained on a subset.
+    /// </summary>
+    public string ContentSha256()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(Pixels);
+        hash.AppendData(Labels);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     /// <summary>How many images each class has.</summary>
     public int[] ClassCounts()
     {

@@ -146,3 +146,18 @@ public class SplitAndBatchTests
         Assert.All(counts, c => Assert.InRange(c, 9500, 10500));
     }
 }
+
+public class LabeledImagesTests
+{
+    [Fact]
+    public void Content_hash_changes_with_pixels_and_labels()
+    {
+        var a = new LabeledImages([1, 2, 3, 4], [0, 1], 1, 2);
+        var b = new LabeledImages([1, 2, 3, 4], [0, 2], 1, 2);
+        var c = new LabeledImages([1, 2, 3, 5], [0, 1], 1, 2);
+        Assert.Equal(64, a.ContentSha256().Length);
+        Assert.NotEqual(a.ContentSha256(), b.ContentSha256());
+        Assert.NotEqual(a.ContentSha256(), c.ContentSha256());
+        Assert.Equal(a.ContentSha256(), new LabeledImages([1, 2, 3, 4], [0, 1], 1, 2).ContentSha256());
+    }
+}
