@@ -112,9 +112,28 @@ public sealed class DatasetStore
         LabeledImages Half(DatasetFile images, DatasetFile labels)
         {
             string ip = location.Paths[images], lp = location.Paths[labels];
-            return LabeledImages.FromIdx(IdxReader.Read(ip, 3), Path.GetFileName(ip), IdxReader.Read(lp, 1), Path.GetFileName(lp), d.Labels.Count);
+            var labelArray = IdxReader.Read(lp, 1);
+            if (labels == d.TrainLabels)
+                CheckIdentity(d, labelArray, lp);
+            return LabeledImages.FromIdx(IdxReader.Read(ip, 3), Path.GetFileName(ip), labelArray, Path.GetFileName(lp), d.Labels.Count);
         }
         return new LoadedDataset(location, Half(d.TrainImages, d.TrainLabels), Half(d.TestImages, d.TestLabels));
+    }
+
+    /// <summary>
+    /// Datasets in this family share file names, so a folder of one passes for another. The training labels are small
+    /// and differ between sets, so their checksum tells cheaply whether the folder holds the dataset asked for.
+    /// </summary>
+    private static void CheckIdentity(DatasetDefinition dataset, IdxArray trainLabels, string path)
+    {
+        var ms = new MemoryStream(8 + trainLabels.Data.Length);
+        IdxWriter.Write(ms, trainLabels);
+        string actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ms.GetBuffer().AsSpan(0, (int)ms.Length)));
+        if (!string.Equals(actual, dataset.TrainLabels.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DigitsException(path, $"is not {dataset.Name}'s training labels (SHA-256 {actual[..12]}…, expected {dataset.TrainLabels.Sha256[..12]}…); " +
+                "does --data or DIGITS_DATA point at another dataset?");
+        }
     }
 
     /// <summary>Checks each file's decompressed SHA-256 against the catalog.</summary>

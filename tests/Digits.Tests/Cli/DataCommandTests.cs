@@ -50,6 +50,22 @@ public class DataCommandTests
     }
 
     [Fact]
+    public void A_folder_of_another_dataset_is_recognised_by_its_labels_checksum()
+    {
+        var r = CliRunner.Run("data", "info", "--dataset", "fashion-mnist", "--data", TestData.MnistDirectory);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("is not fashion-mnist's training labels", r.Stderr);
+    }
+
+    [Fact]
+    public void Unknown_dataset_names_the_known_ones()
+    {
+        var r = CliRunner.Run("data", "info", "--dataset", "cifar");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("error: --dataset: unknown dataset 'cifar', known: mnist, fashion-mnist", r.Stderr.Trim());
+    }
+
+    [Fact]
     public void Unknown_command_is_a_usage_error_with_exit_2()
     {
         var r = CliRunner.Run("data", "infx");
