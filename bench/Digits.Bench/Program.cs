@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Digits.Bench;
+
+// `-- quick` prints a Stopwatch table in seconds, for tuning; anything else goes to BenchmarkDotNet, e.g.
+// `dotnet run -c Release --project bench/Digits.Bench -- --filter '*Gemm*'`.
+if (args is ["quick", ..])
+{
+    QuickRun.Print(args.Skip(1).ToArray());
+    return;
+}
+
+var config = DefaultConfig.Instance
+    .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10))
+    .AddColumn(new GflopsColumn(asFractionOfPeak: false), new GflopsColumn(asFractionOfPeak: true))
+    .WithOptions(ConfigOptions.JoinSummary);
+BenchmarkSwitcher.FromAssembly(typeof(GemmShape).Assembly).Run(args, config);

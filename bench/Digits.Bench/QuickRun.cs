@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Digits.Tensors;
+
+namespace Digits.Bench;
+
+/// <summary>
+/// A fast Stopwatch measurement of the FMA peak and every target shape (best of a few runs), for tuning the
+/// kernel between full BenchmarkDotNet runs. Arguments: optional path names (Vector512, Vector256, Portable).
+/// </summary>
+internal static class QuickRun
+{
+    public static void Print(string[] pathNames)
+    {
+        GemmPath[] paths = pathNames.Length > 0
+            ? pathNames.Select(Enum.Parse<GemmPath>).ToArray()
+            : [GemmPath.Vector512, GemmPath.Vector256];
+        int[] threadCounts = [1, Environment.ProcessorCount];
+        var peak = threadCounts.ToDictionary(t => t, t => PeakFma.FlopsPerThread * t / BestSeconds(() => PeakFma.Run(t)) / 1e9);
+        foreach (int t in threadCounts)
+        {
+            Console.WriteLine($"peak {t} thread(s): {peak[t],7:F1} GFLOP/s");
+        }
+        foreach (GemmShape shape in GemmShape.Targets)
+        {
+            foreach (GemmPath path in paths)
+            {
+                var runner = new GemmRunner(shape, path);
+                foreach (int t in threadCounts)
+                {
+                    WorkerPool.Threads = t;
+                    double gflops = shape.Flops / BestSeconds(runner.Multiply) / 1e9;
+                    Console.WriteLine($"{shape,-45} {path,-9} {t} thread(s): {gflops,7:F1} GFLOP/s {100 * gflops / peak[t],4:F0}% of peak");
+                }
+            }
+        }
+    }
+
+    private static double BestSeconds(Action action)
+    {
+        action();
+        double best = double.MaxValue;
+        var watch = Stopwatch.StartNew();
+        for (int run = 0; run < 20 && (run < 3 || watch.Elapsed.TotalSeconds < 1); run++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return best;
+    }
+
+    private static double BestSeconds(Func<float> action) => BestSeconds(() => { action(); });
+}
