@@ -17,7 +17,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
         int rectangleRows = rowEnd - rowStart, rectangleColumns = columnEnd - columnStart;
         int paddedRows = RoundUp(Math.Min(blockRows, rectangleRows), tileRows);
         int paddedColumns = RoundUp(Math.Min(blockColumns, rectangleColumns), tileColumns);
-        int depthPerBlock = Math.Min(blockDepth, op.K);
+        int depthPerBlock = DepthPerBlock(op.K, blockDepth);
         float* packedA = scratch.PackedA((nuint)paddedRows * (nuint)depthPerBlock);
         float* packedB = scratch.PackedB((nuint)paddedColumns * (nuint)depthPerBlock);
         float* edgeTile = scratch.EdgeTile((nuint)(tileRows * tileColumns));
@@ -25,9 +25,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
         for (int jc = columnStart; jc < columnEnd; jc += blockColumns)
         {
             int nc = Math.Min(blockColumns, columnEnd - jc);
-            for (int pc = 0; pc < op.K; pc += blockDepth)
+            for (int pc = 0; pc < op.K; pc += depthPerBlock)
             {
-                int kc = Math.Min(blockDepth, op.K - pc);
+                int kc = Math.Min(depthPerBlock, op.K - pc);
                 float beta = pc == 0 ? op.Beta : 1f;
                 GemmPacking.Pack(op.B + pc * op.BDepthStride + jc * op.BColumnStride,
                     op.BColumnStride, op.BDepthStride, nc, kc, tileColumns, packedB);
@@ -88,6 +88,18 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
         {
             new ReadOnlySpan<float>(edgeTile + i * tileColumns, nr).CopyTo(new Span<float>(cTile + i * ldc, nr));
         }
+    }
+
+    /// <summary>
+    /// Splits K into equal blocks of at most 5/4 of the kernel's KC, rounded up to a multiple of 8: K = 288 runs as
+    /// one block rather than 256 + 32, whose short second pass would reload and store all of C for little work.
+    /// Depends on K alone, so every thread blocks K the same way.
+    /// </summary>
+    private static int DepthPerBlock(int k, int blockDepth)
+    {
+        int maximum = blockDepth * 5 / 4;
+        int blocks = (k + maximum - 1) / maximum;
+        return Math.Min(k, RoundUp((k + blocks - 1) / blocks, 8));
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

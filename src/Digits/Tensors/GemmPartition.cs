@@ -18,10 +18,24 @@ internal static unsafe class GemmPartition
     /// </summary>
     private const long PackCostInFlops = 32;
 
+    /// <summary>
+    /// A rectangle at least this large (flops) is cut into <see cref="PartsPerThread"/> row parts per thread, so a
+    /// thread slowed by other processes on the machine hands its remaining parts to the others.
+    /// </summary>
+    private const long OversubscribeFlops = 64_000_000;
+
+    private const int PartsPerThread = 4;
+
     public static void Run<TKernel>(in GemmOperands op) where TKernel : IGemmMicroKernel
     {
         int threads = 2L * op.M * op.N * op.K < ParallelThresholdFlops ? 1 : WorkerPool.Threads;
         (int rowParts, int columnParts) = ChooseGrid(op.M, op.N, op.K, threads, TKernel.TileRows, TKernel.TileColumns);
+        int rowTiles = (op.M + TKernel.TileRows - 1) / TKernel.TileRows;
+        if (threads > 1 && 2L * op.M * op.N * op.K / (rowParts * columnParts) >= OversubscribeFlops
+            && rowTiles >= rowParts * PartsPerThread * 4)
+        {
+            rowParts *= PartsPerThread;
+        }
         if (rowParts * columnParts == 1)
         {
             GemmDriver<TKernel>.MultiplyRectangle(op, 0, op.M, 0, op.N);
