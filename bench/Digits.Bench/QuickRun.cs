@@ -20,6 +20,10 @@ internal static class QuickRun
         {
             Console.WriteLine($"peak {t} thread(s): {peak[t],7:F1} GFLOP/s");
         }
+        var source = new float[1 << 25];
+        var destination = new float[source.Length];
+        double copySeconds = BestSeconds(() => source.AsSpan().CopyTo(destination));
+        Console.WriteLine($"memory copy of 128 MB, 1 thread: {2.0 * sizeof(float) * source.Length / copySeconds / 1e9:F1} GB/s read+written");
         foreach (GemmShape shape in GemmShape.Targets)
         {
             foreach (GemmPath path in paths)

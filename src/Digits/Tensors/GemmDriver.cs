@@ -36,17 +36,57 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
                     int mc = Math.Min(blockRows, rowEnd - ic);
                     GemmPacking.Pack(op.A + ic * op.ARowStride + pc * op.ADepthStride,
                         op.ARowStride, op.ADepthStride, mc, kc, tileRows, packedA);
-                    MultiplyPackedBlock(op, ic, mc, jc, nc, kc, packedA, packedB, beta, edgeTile);
+                    var (nextA, nextB) = NextSources(op, ic + mc, rowStart, rowEnd, pc + kc, depthPerBlock, jc, nc, columnEnd);
+                    MultiplyPackedBlock(op, ic, mc, jc, nc, kc, packedA, packedB, beta, edgeTile, ref nextA, ref nextB);
                 }
             }
         }
     }
 
-    /// <summary>C[ic.., jc..] (mc×nc) = alpha * packedA · packedB + beta * C, tile by tile.</summary>
+    /// <summary>
+    /// The operand blocks packed after the current one: the next row block of A in this depth block or, after the
+    /// last row block, the next depth block's B and first A block (or the next column block's B at depth 0).
+    /// </summary>
+    private static (GemmPrefetcher NextA, GemmPrefetcher NextB) NextSources(in GemmOperands op,
+        int nextIc, int rowStart, int rowEnd, int nextPc, int depthPerBlock, int jc, int nc, int columnEnd)
+    {
+        int blockRows = TKernel.BlockRows, blockColumns = TKernel.BlockColumns;
+        if (nextIc < rowEnd)
+        {
+            int kc = Math.Min(depthPerBlock, op.K - (nextPc - depthPerBlock));
+            return (APrefetcher(op, nextIc, Math.Min(blockRows, rowEnd - nextIc), nextPc - depthPerBlock, kc), default);
+        }
+        int firstRows = Math.Min(blockRows, rowEnd - rowStart);
+        if (nextPc < op.K)
+        {
+            int kc = Math.Min(depthPerBlock, op.K - nextPc);
+            return (APrefetcher(op, rowStart, firstRows, nextPc, kc), BPrefetcher(op, nextPc, kc, jc, nc));
+        }
+        int nextJc = jc + blockColumns;
+        if (nextJc < columnEnd)
+        {
+            int kc = Math.Min(depthPerBlock, op.K);
+            return (APrefetcher(op, rowStart, firstRows, 0, kc), BPrefetcher(op, 0, kc, nextJc, Math.Min(blockColumns, columnEnd - nextJc)));
+        }
+        return default;
+    }
+
+    private static GemmPrefetcher APrefetcher(in GemmOperands op, int ic, int mc, int pc, int kc) =>
+        new(op.A + ic * op.ARowStride + pc * op.ADepthStride, op.ARowStride, op.ADepthStride, mc, kc);
+
+    private static GemmPrefetcher BPrefetcher(in GemmOperands op, int pc, int kc, int jc, int nc) =>
+        new(op.B + pc * op.BDepthStride + jc * op.BColumnStride, op.BColumnStride, op.BDepthStride, nc, kc);
+
+    /// <summary>
+    /// C[ic.., jc..] (mc×nc) = alpha * packedA · packedB + beta * C, tile by tile, spreading the prefetch of the
+    /// next blocks evenly over the kernel calls.
+    /// </summary>
     private static void MultiplyPackedBlock(in GemmOperands op, int ic, int mc, int jc, int nc, int kc,
-        float* packedA, float* packedB, float beta, float* edgeTile)
+        float* packedA, float* packedB, float beta, float* edgeTile, ref GemmPrefetcher nextA, ref GemmPrefetcher nextB)
     {
         int tileRows = TKernel.TileRows, tileColumns = TKernel.TileColumns;
+        int calls = ((nc + tileColumns - 1) / tileColumns) * ((mc + tileRows - 1) / tileRows);
+        int aLinesPerCall = (nextA.Lines + calls - 1) / calls, bLinesPerCall = (nextB.Lines + calls - 1) / calls;
         for (int jr = 0; jr < nc; jr += tileColumns)
         {
             int nr = Math.Min(tileColumns, nc - jr);
@@ -56,6 +96,8 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
                 int mr = Math.Min(tileRows, mc - ir);
                 float* aSliver = packedA + (nint)ir * kc;
                 float* cTile = op.C + (ic + ir) * op.CRowStride + jc + jr;
+                nextA.Advance(aLinesPerCall);
+                nextB.Advance(bLinesPerCall);
                 if (mr == tileRows && nr == tileColumns)
                 {
                     TKernel.Run(kc, aSliver, bSliver, cTile, op.CRowStride, op.Alpha, beta);

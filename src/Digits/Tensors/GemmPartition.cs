@@ -19,10 +19,12 @@ internal static unsafe class GemmPartition
     private const long PackCostInFlops = 32;
 
     /// <summary>
-    /// A rectangle at least this large (flops) is cut into <see cref="PartsPerThread"/> row parts per thread, so a
-    /// thread slowed by other processes on the machine hands its remaining parts to the others.
+    /// When every thread would get at least this many rows even after cutting rows into
+    /// <see cref="PartsPerThread"/> parts per thread, rows are cut that finely, so a thread slowed by other
+    /// processes hands its remaining parts to the others. Each part packs all of op(B) again, so parts must be tall
+    /// enough to amortise that: 256 rows make it under 1/16 of the part's work.
     /// </summary>
-    private const long OversubscribeFlops = 64_000_000;
+    private const int MinimumRowsPerPart = 256;
 
     private const int PartsPerThread = 4;
 
@@ -30,9 +32,7 @@ internal static unsafe class GemmPartition
     {
         int threads = 2L * op.M * op.N * op.K < ParallelThresholdFlops ? 1 : WorkerPool.Threads;
         (int rowParts, int columnParts) = ChooseGrid(op.M, op.N, op.K, threads, TKernel.TileRows, TKernel.TileColumns);
-        int rowTiles = (op.M + TKernel.TileRows - 1) / TKernel.TileRows;
-        if (threads > 1 && 2L * op.M * op.N * op.K / (rowParts * columnParts) >= OversubscribeFlops
-            && rowTiles >= rowParts * PartsPerThread * 4)
+        if (threads > 1 && op.M / (rowParts * PartsPerThread) >= MinimumRowsPerPart)
         {
             rowParts *= PartsPerThread;
         }
