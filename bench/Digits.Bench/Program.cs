@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Configs;
+using Perfolizer.Horology;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using Digits.Bench;
@@ -12,7 +13,7 @@ if (args is ["quick", ..])
 }
 
 var config = DefaultConfig.Instance
-    .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10))
+    .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithIterationTime(TimeInterval.FromMilliseconds(250)))
     .AddColumn(new GflopsColumn(asFractionOfPeak: false), new GflopsColumn(asFractionOfPeak: true))
     .WithOptions(ConfigOptions.JoinSummary);
 BenchmarkSwitcher.FromAssembly(typeof(GemmShape).Assembly).Run(args, config);
