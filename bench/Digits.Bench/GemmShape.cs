@@ -30,5 +30,5 @@ public sealed record GemmShape(string Name, bool TransA, bool TransB, int M, int
         new($"conv2 dWeight b{images}", true, false, 64, 32 * 9, images * 24 * 24),
     ];
 
-    public override string ToString() => $"{Name} ({M}x{N}x{K}{(TransA ? " Aᵀ" : "")}{(TransB ? " Bᵀ" : "")})";
+    public override string ToString() => $"{Name} {M}x{N}x{K}{(TransA ? " At" : "")}{(TransB ? " Bt" : "")}";
 }

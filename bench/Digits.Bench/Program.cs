@@ -1,6 +1,8 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Perfolizer.Horology;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Digits.Bench;
 
@@ -14,6 +16,8 @@ if (args is ["quick", ..])
 
 var config = DefaultConfig.Instance
     .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithIterationTime(TimeInterval.FromMilliseconds(250)))
+    .AddColumn(StatisticColumn.Min)
     .AddColumn(new GflopsColumn(asFractionOfPeak: false), new GflopsColumn(asFractionOfPeak: true))
+    .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48))
     .WithOptions(ConfigOptions.JoinSummary);
 BenchmarkSwitcher.FromAssembly(typeof(GemmShape).Assembly).Run(args, config);

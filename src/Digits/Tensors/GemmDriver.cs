@@ -36,7 +36,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
                     int mc = Math.Min(blockRows, rowEnd - ic);
                     GemmPacking.Pack(op.A + ic * op.ARowStride + pc * op.ADepthStride,
                         op.ARowStride, op.ADepthStride, mc, kc, tileRows, packedA);
-                    var (nextA, nextB) = NextSources(op, ic + mc, rowStart, rowEnd, pc + kc, depthPerBlock, jc, nc, columnEnd);
+                    var (nextA, nextB) = NextSources(op, ic + mc, rowStart, rowEnd, pc, kc, depthPerBlock, jc, nc, columnEnd);
                     MultiplyPackedBlock(op, ic, mc, jc, nc, kc, packedA, packedB, beta, edgeTile, ref nextA, ref nextB);
                 }
             }
@@ -48,25 +48,26 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
     /// last row block, the next depth block's B and first A block (or the next column block's B at depth 0).
     /// </summary>
     private static (GemmPrefetcher NextA, GemmPrefetcher NextB) NextSources(in GemmOperands op,
-        int nextIc, int rowStart, int rowEnd, int nextPc, int depthPerBlock, int jc, int nc, int columnEnd)
+        int nextIc, int rowStart, int rowEnd, int pc, int kc, int depthPerBlock, int jc, int nc, int columnEnd)
     {
         int blockRows = TKernel.BlockRows, blockColumns = TKernel.BlockColumns;
         if (nextIc < rowEnd)
         {
-            int kc = Math.Min(depthPerBlock, op.K - (nextPc - depthPerBlock));
-            return (APrefetcher(op, nextIc, Math.Min(blockRows, rowEnd - nextIc), nextPc - depthPerBlock, kc), default);
+            return (APrefetcher(op, nextIc, Math.Min(blockRows, rowEnd - nextIc), pc, kc), default);
         }
         int firstRows = Math.Min(blockRows, rowEnd - rowStart);
+        int nextPc = pc + kc;
         if (nextPc < op.K)
         {
-            int kc = Math.Min(depthPerBlock, op.K - nextPc);
-            return (APrefetcher(op, rowStart, firstRows, nextPc, kc), BPrefetcher(op, nextPc, kc, jc, nc));
+            int nextKc = Math.Min(depthPerBlock, op.K - nextPc);
+            return (APrefetcher(op, rowStart, firstRows, nextPc, nextKc), BPrefetcher(op, nextPc, nextKc, jc, nc));
         }
         int nextJc = jc + blockColumns;
         if (nextJc < columnEnd)
         {
-            int kc = Math.Min(depthPerBlock, op.K);
-            return (APrefetcher(op, rowStart, firstRows, 0, kc), BPrefetcher(op, 0, kc, nextJc, Math.Min(blockColumns, columnEnd - nextJc)));
+            int firstKc = Math.Min(depthPerBlock, op.K);
+            return (APrefetcher(op, rowStart, firstRows, 0, firstKc),
+                BPrefetcher(op, 0, firstKc, nextJc, Math.Min(blockColumns, columnEnd - nextJc)));
         }
         return default;
     }
