@@ -1,12 +1,12 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using Perfolizer.Horology;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Digits.Bench;
+using Perfolizer.Horology;
 
-// `-- quick` prints a Stopwatch table in seconds, for tuning; anything else goes to BenchmarkDotNet, e.g.
+// `-- quick [paths]` prints Stopwatch best-of GFLOP/s for tuning (see QuickRun); anything else goes to BenchmarkDotNet, e.g.
 // `dotnet run -c Release --project bench/Digits.Bench -- --filter '*Gemm*'`.
 if (args is ["quick", ..])
 {

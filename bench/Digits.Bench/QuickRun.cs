@@ -24,6 +24,7 @@ internal static class QuickRun
         var destination = new float[source.Length];
         double copySeconds = BestSeconds(() => source.AsSpan().CopyTo(destination));
         Console.WriteLine($"memory copy of 128 MB, 1 thread: {2.0 * sizeof(float) * source.Length / copySeconds / 1e9:F1} GB/s read+written");
+        PrintParallelCrossover(paths[0]);
         foreach (GemmShape shape in GemmShape.Targets)
         {
             foreach (GemmPath path in paths)
@@ -36,6 +37,29 @@ internal static class QuickRun
                     Console.WriteLine($"{shape,-45} {path,-9} {t} thread(s): {gflops,7:F1} GFLOP/s {100 * gflops / peak[t],4:F0}% of peak");
                 }
             }
+        }
+    }
+
+    /// <summary>Square problems around the single-thread threshold, timed on 1 and on 2 threads.</summary>
+    private static void PrintParallelCrossover(GemmPath path)
+    {
+        long savedThreshold = GemmPartition.ParallelThresholdFlops;
+        GemmPartition.ParallelThresholdFlops = 0;
+        try
+        {
+            foreach (int size in new[] { 64, 96, 128, 160, 192, 256, 320 })
+            {
+                var runner = new GemmRunner(new GemmShape("square", false, false, size, size, size), path);
+                WorkerPool.Threads = 1;
+                double one = BestSeconds(runner.Multiply);
+                WorkerPool.Threads = 2;
+                double two = BestSeconds(runner.Multiply);
+                Console.WriteLine($"{size}^3 ({2.0 * size * size * size / 1e6:F1} MFLOP) {path}: 1 thread {one * 1e6:F1} us, 2 threads {two * 1e6:F1} us");
+            }
+        }
+        finally
+        {
+            GemmPartition.ParallelThresholdFlops = savedThreshold;
         }
     }
 

@@ -8,9 +8,10 @@ internal static unsafe class GemmPartition
 {
     /// <summary>
     /// Below this many floating-point operations (2·M·N·K) one thread is faster: waking a worker costs a few
-    /// microseconds, and each thread packs its own panels.
+    /// microseconds, and each thread packs its own panels. `Digits.Bench -- quick` prints the crossover it measures
+    /// (settable so that it can).
     /// </summary>
-    internal const long ParallelThresholdFlops = 4_000_000;
+    internal static long ParallelThresholdFlops { get; set; } = 4_000_000;
 
     /// <summary>
     /// Cost of packing one element, in flops of kernel time, for choosing the grid: each thread packs the whole
