@@ -43,6 +43,9 @@ internal static class QuickRun
     /// <summary>Square problems around the single-thread threshold, timed on 1 and on 2 threads.</summary>
     private static void PrintParallelCrossover(GemmPath path)
     {
+        WorkerPool.Threads = 2;
+        double roundTrip = BestSeconds(() => WorkerPool.For(2, new NoWork()));
+        Console.WriteLine($"WorkerPool.For(2) round trip with empty items: {roundTrip * 1e6:F1} us");
         long savedThreshold = GemmPartition.ParallelThresholdFlops;
         GemmPartition.ParallelThresholdFlops = 0;
         try
@@ -61,6 +64,11 @@ internal static class QuickRun
         {
             GemmPartition.ParallelThresholdFlops = savedThreshold;
         }
+    }
+
+    private readonly struct NoWork : IParallelBody
+    {
+        public void Run(int index) { }
     }
 
     private static double BestSeconds(Action action)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Digits.Tensors;
@@ -9,9 +8,7 @@ namespace Digits.Tensors;
 /// <c>Parallel.For</c>, which allocates tasks and closures on every call.
 /// </summary>
 /// <remarks>
-/// After a job, a worker spins for <see cref="SpinBeforeSleep"/> before it parks: kernels are usually called back
-/// to back (a training step is a chain of GEMMs), and a parked thread can take tens of microseconds, or a whole
-/// scheduler time slice on a busy machine, to wake up. Work items are handed out dynamically (an atomic counter), so callers that need bit-identical results for
+/// Work items are handed out dynamically (an atomic counter), so callers that need bit-identical results for
 /// any thread count must make each item's arithmetic independent of which thread runs it, as
 /// <see cref="Gemm"/> does by partitioning only over output tiles. One job runs at a time: a call made while
 /// the pool is busy, or from inside a work item, runs its items inline on the calling thread.
@@ -19,9 +16,6 @@ namespace Digits.Tensors;
 public static unsafe class WorkerPool
 {
     private static int threads = Environment.ProcessorCount;
-
-    /// <summary>How long an idle worker polls for the next job before it parks on the semaphore.</summary>
-    private static readonly TimeSpan SpinBeforeSleep = TimeSpan.FromMicroseconds(200);
 
     private static readonly Lock JobGate = new();
     private static readonly SemaphoreSlim Wake = new(0);
@@ -127,26 +121,12 @@ public static unsafe class WorkerPool
         }
     }
 
-    private static void WaitForJob()
-    {
-        long spinUntil = Stopwatch.GetTimestamp() + (long)(SpinBeforeSleep.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < spinUntil)
-        {
-            if (Wake.CurrentCount > 0 && Wake.Wait(0))
-            {
-                return;
-            }
-            Thread.SpinWait(16);
-        }
-        Wake.Wait();
-    }
-
     private static void WorkerLoop()
     {
         isPoolThread = true;
         while (true)
         {
-            WaitForJob();
+            Wake.Wait();
             try
             {
                 RunItemsUntilNoneLeft();
