@@ -21,6 +21,22 @@ public static class PeakFma
     /// <summary>Floating-point operations one thread does in one <see cref="RunOneThread"/>.</summary>
     public const double FlopsPerThread = (double)Iterations * ChainsPerIteration * 16 * 2;
 
+    /// <summary>
+    /// The best GFLOP/s of <paramref name="tries"/> runs on <paramref name="threads"/> threads: the peak the machine
+    /// gives right now, for judging a benchmark that runs right after.
+    /// </summary>
+    public static double MeasureGflops(int threads, int tries = 30)
+    {
+        double best = double.MaxValue;
+        for (int i = 0; i < tries; i++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            Run(threads);
+            best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return FlopsPerThread * threads / best / 1e9;
+    }
+
     /// <summary>Runs the loop on <paramref name="threads"/> pool threads at once.</summary>
     public static float Run(int threads)
     {

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Digits.Bench;
 using Perfolizer.Horology;
 
@@ -15,9 +16,10 @@ if (args is ["quick", ..])
 }
 
 var config = DefaultConfig.Instance
-    .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithIterationTime(TimeInterval.FromMilliseconds(250)))
+    .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithIterationTime(TimeInterval.FromMilliseconds(250))
+        .WithToolchain(InProcessEmitToolchain.Instance))
     .AddColumn(StatisticColumn.Min)
-    .AddColumn(new GflopsColumn(asFractionOfPeak: false), new GflopsColumn(asFractionOfPeak: true))
+    .AddColumn(Enum.GetValues<GflopsFigure>().Select(figure => new GflopsColumn(figure)).ToArray())
     .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48))
     .WithOptions(ConfigOptions.JoinSummary);
 BenchmarkSwitcher.FromAssembly(typeof(GemmShape).Assembly).Run(args, config);
