@@ -5,7 +5,6 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Digits.Bench;
-using Perfolizer.Horology;
 
 // `-- quick [paths]` prints Stopwatch best-of GFLOP/s for tuning (see QuickRun); anything else goes to BenchmarkDotNet, e.g.
 // `dotnet run -c Release --project bench/Digits.Bench -- --filter '*Gemm*'`.
@@ -15,8 +14,10 @@ if (args is ["quick", ..])
     return;
 }
 
+// One call per iteration and many iterations, so that Min is the best single call: on a machine shared with other
+// work, longer iterations average the other processes into every sample.
 var config = DefaultConfig.Instance
-    .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithIterationTime(TimeInterval.FromMilliseconds(250))
+    .AddJob(Job.Default.WithWarmupCount(5).WithIterationCount(60).WithInvocationCount(1).WithUnrollFactor(1)
         .WithToolchain(InProcessEmitToolchain.Instance))
     .AddColumn(StatisticColumn.Min)
     .AddColumn(Enum.GetValues<GflopsFigure>().Select(figure => new GflopsColumn(figure)).ToArray())
