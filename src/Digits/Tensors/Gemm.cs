@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Digits.Tensors;
