@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Digits.Tensors;
@@ -23,6 +22,8 @@ public static class Gemm
     /// C = alpha * op(A) * op(B) + beta * C, all row-major. op(A) is M×K and op(B) is K×N; lda, ldb and ldc are
     /// row strides in elements. <paramref name="transA"/>: A is stored K×M and its transpose is used.
     /// <paramref name="transB"/>: B is stored N×K. beta == 0 overwrites C without reading it, even if it holds NaN.
+    /// C must not overlap A or B. Large products run on <see cref="WorkerPool.Threads"/> threads with bit-identical
+    /// results for any thread count.
     /// </summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>

@@ -17,7 +17,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
         int rectangleRows = rowEnd - rowStart, rectangleColumns = columnEnd - columnStart;
         int paddedRows = RoundUp(Math.Min(blockRows, rectangleRows), tileRows);
         int paddedColumns = RoundUp(Math.Min(blockColumns, rectangleColumns), tileColumns);
-        int depthPerBlock = Math.Min(blockDepth, op.K);
+        int depthPerBlock = DepthPerBlock(op.K, blockDepth);
         float* packedA = scratch.PackedA((nuint)paddedRows * (nuint)depthPerBlock);
         float* packedB = scratch.PackedB((nuint)paddedColumns * (nuint)depthPerBlock);
         float* edgeTile = scratch.EdgeTile((nuint)(tileRows * tileColumns));
@@ -25,9 +25,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
         for (int jc = columnStart; jc < columnEnd; jc += blockColumns)
         {
             int nc = Math.Min(blockColumns, columnEnd - jc);
-            for (int pc = 0; pc < op.K; pc += blockDepth)
+            for (int pc = 0; pc < op.K; pc += depthPerBlock)
             {
-                int kc = Math.Min(blockDepth, op.K - pc);
+                int kc = Math.Min(depthPerBlock, op.K - pc);
                 float beta = pc == 0 ? op.Beta : 1f;
                 GemmPacking.Pack(op.B + pc * op.BDepthStride + jc * op.BColumnStride,
                     op.BColumnStride, op.BDepthStride, nc, kc, tileColumns, packedB);
@@ -36,17 +36,58 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
                     int mc = Math.Min(blockRows, rowEnd - ic);
                     GemmPacking.Pack(op.A + ic * op.ARowStride + pc * op.ADepthStride,
                         op.ARowStride, op.ADepthStride, mc, kc, tileRows, packedA);
-                    MultiplyPackedBlock(op, ic, mc, jc, nc, kc, packedA, packedB, beta, edgeTile);
+                    var (nextA, nextB) = NextSources(op, ic + mc, rowStart, rowEnd, pc, kc, depthPerBlock, jc, nc, columnEnd);
+                    MultiplyPackedBlock(op, ic, mc, jc, nc, kc, packedA, packedB, beta, edgeTile, ref nextA, ref nextB);
                 }
             }
         }
     }
 
-    /// <summary>C[ic.., jc..] (mc×nc) = alpha * packedA · packedB + beta * C, tile by tile.</summary>
+    /// <summary>
+    /// The operand blocks packed after the current one: the next row block of A in this depth block or, after the
+    /// last row block, the next depth block's B and first A block (or the next column block's B at depth 0).
+    /// </summary>
+    private static (GemmPrefetcher NextA, GemmPrefetcher NextB) NextSources(in GemmOperands op,
+        int nextIc, int rowStart, int rowEnd, int pc, int kc, int depthPerBlock, int jc, int nc, int columnEnd)
+    {
+        int blockRows = TKernel.BlockRows, blockColumns = TKernel.BlockColumns;
+        if (nextIc < rowEnd)
+        {
+            return (APrefetcher(op, nextIc, Math.Min(blockRows, rowEnd - nextIc), pc, kc), default);
+        }
+        int firstRows = Math.Min(blockRows, rowEnd - rowStart);
+        int nextPc = pc + kc;
+        if (nextPc < op.K)
+        {
+            int nextKc = Math.Min(depthPerBlock, op.K - nextPc);
+            return (APrefetcher(op, rowStart, firstRows, nextPc, nextKc), BPrefetcher(op, nextPc, nextKc, jc, nc));
+        }
+        int nextJc = jc + blockColumns;
+        if (nextJc < columnEnd)
+        {
+            int firstKc = Math.Min(depthPerBlock, op.K);
+            return (APrefetcher(op, rowStart, firstRows, 0, firstKc),
+                BPrefetcher(op, 0, firstKc, nextJc, Math.Min(blockColumns, columnEnd - nextJc)));
+        }
+        return default;
+    }
+
+    private static GemmPrefetcher APrefetcher(in GemmOperands op, int ic, int mc, int pc, int kc) =>
+        new(op.A + ic * op.ARowStride + pc * op.ADepthStride, op.ARowStride, op.ADepthStride, mc, kc);
+
+    private static GemmPrefetcher BPrefetcher(in GemmOperands op, int pc, int kc, int jc, int nc) =>
+        new(op.B + pc * op.BDepthStride + jc * op.BColumnStride, op.BColumnStride, op.BDepthStride, nc, kc);
+
+    /// <summary>
+    /// C[ic.., jc..] (mc×nc) = alpha * packedA · packedB + beta * C, tile by tile, spreading the prefetch of the
+    /// next blocks evenly over the kernel calls.
+    /// </summary>
     private static void MultiplyPackedBlock(in GemmOperands op, int ic, int mc, int jc, int nc, int kc,
-        float* packedA, float* packedB, float beta, float* edgeTile)
+        float* packedA, float* packedB, float beta, float* edgeTile, ref GemmPrefetcher nextA, ref GemmPrefetcher nextB)
     {
         int tileRows = TKernel.TileRows, tileColumns = TKernel.TileColumns;
+        int calls = ((nc + tileColumns - 1) / tileColumns) * ((mc + tileRows - 1) / tileRows);
+        int aLinesPerCall = (nextA.Lines + calls - 1) / calls, bLinesPerCall = (nextB.Lines + calls - 1) / calls;
         for (int jr = 0; jr < nc; jr += tileColumns)
         {
             int nr = Math.Min(tileColumns, nc - jr);
@@ -56,6 +97,8 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
                 int mr = Math.Min(tileRows, mc - ir);
                 float* aSliver = packedA + (nint)ir * kc;
                 float* cTile = op.C + (ic + ir) * op.CRowStride + jc + jr;
+                nextA.Advance(aLinesPerCall);
+                nextB.Advance(bLinesPerCall);
                 if (mr == tileRows && nr == tileColumns)
                 {
                     TKernel.Run(kc, aSliver, bSliver, cTile, op.CRowStride, op.Alpha, beta);
@@ -88,6 +131,18 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
         {
             new ReadOnlySpan<float>(edgeTile + i * tileColumns, nr).CopyTo(new Span<float>(cTile + i * ldc, nr));
         }
+    }
+
+    /// <summary>
+    /// Splits K into equal blocks of at most 5/4 of the kernel's KC, rounded up to a multiple of 8: K = 288 runs as
+    /// one block rather than 256 + 32, whose short second pass would reload and store all of C for little work.
+    /// Depends on K alone, so every thread blocks K the same way.
+    /// </summary>
+    private static int DepthPerBlock(int k, int blockDepth)
+    {
+        int maximum = blockDepth * 5 / 4;
+        int blocks = (k + maximum - 1) / maximum;
+        return Math.Min(k, RoundUp((k + blocks - 1) / blocks, 8));
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

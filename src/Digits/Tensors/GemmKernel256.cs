@@ -16,6 +16,8 @@ internal readonly unsafe struct GemmKernel256 : IGemmMicroKernel
     public static int BlockRows => 144;
     public static int BlockColumns => 2048;
 
+    /// <summary>Compiled fully optimized at once, so early calls never run an unoptimized tier-0 copy of the loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int depth, float* packedA, float* packedB, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float>

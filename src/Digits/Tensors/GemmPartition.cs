@@ -7,10 +7,11 @@ namespace Digits.Tensors;
 internal static unsafe class GemmPartition
 {
     /// <summary>
-    /// Below this many floating-point operations (2·M·N·K) one thread is faster: waking a worker costs a few
-    /// microseconds, and each thread packs its own panels.
+    /// Below this many floating-point operations (2·M·N·K) one thread runs the whole product. A WorkerPool round
+    /// trip costs 2-11 µs (`Digits.Bench -- quick`), and 4 MFLOP take about 25 µs on one Zen 5 core, so below this
+    /// a second thread saves less than it costs. Settable so that the bench can time both sides of it.
     /// </summary>
-    internal const long ParallelThresholdFlops = 4_000_000;
+    internal static long ParallelThresholdFlops { get; set; } = 4_000_000;
 
     /// <summary>
     /// Cost of packing one element, in flops of kernel time, for choosing the grid: each thread packs the whole
@@ -18,10 +19,24 @@ internal static unsafe class GemmPartition
     /// </summary>
     private const long PackCostInFlops = 32;
 
+    /// <summary>
+    /// When every thread would get at least this many rows even after cutting rows into
+    /// <see cref="PartsPerThread"/> parts per thread, rows are cut that finely, so a thread slowed by other
+    /// processes hands its remaining parts to the others. Each part packs all of op(B) again, so parts must be tall
+    /// enough to amortise that: 256 rows make it under 1/16 of the part's work.
+    /// </summary>
+    private const int MinimumRowsPerPart = 256;
+
+    private const int PartsPerThread = 4;
+
     public static void Run<TKernel>(in GemmOperands op) where TKernel : IGemmMicroKernel
     {
         int threads = 2L * op.M * op.N * op.K < ParallelThresholdFlops ? 1 : WorkerPool.Threads;
         (int rowParts, int columnParts) = ChooseGrid(op.M, op.N, op.K, threads, TKernel.TileRows, TKernel.TileColumns);
+        if (threads > 1 && op.M / (rowParts * PartsPerThread) >= MinimumRowsPerPart)
+        {
+            rowParts *= PartsPerThread;
+        }
         if (rowParts * columnParts == 1)
         {
             GemmDriver<TKernel>.MultiplyRectangle(op, 0, op.M, 0, op.N);

@@ -50,11 +50,15 @@ public static unsafe class WorkerPool
     /// threads (the caller is one of them) and returns when all are done. The first exception thrown by a
     /// work item is rethrown here after every thread has stopped.
     /// </summary>
+    /// <remarks>
+    /// <see cref="Lock"/> is re-entrant, so a nested call from a work item that the calling thread itself runs
+    /// would pass <c>TryEnter</c> and overwrite the running job: <c>IsHeldByCurrentThread</c> sends it inline.
+    /// </remarks>
     public static void For<TBody>(int count, TBody body) where TBody : struct, IParallelBody
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int helpers = Math.Min(threads, count) - 1;
-        if (helpers <= 0 || isPoolThread || !JobGate.TryEnter())
+        if (helpers <= 0 || isPoolThread || JobGate.IsHeldByCurrentThread || !JobGate.TryEnter())
         {
             for (int i = 0; i < count; i++)
             {

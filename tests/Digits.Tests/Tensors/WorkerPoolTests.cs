@@ -41,6 +41,23 @@ public class WorkerPoolTests
         Assert.Equal("item 7", failure.Message);
     }
 
+    private unsafe struct NestedLoops(int* visits, int inner) : IParallelBody
+    {
+        public void Run(int index) => WorkerPool.For(inner, new CountVisits(visits + index * inner));
+    }
+
+    [Fact]
+    public unsafe void A_loop_inside_a_work_item_runs_inline_without_disturbing_the_outer_loop()
+    {
+        const int outer = 64, inner = 50;
+        int[] visits = new int[outer * inner];
+        fixed (int* p = visits)
+        {
+            WorkerPool.For(outer, new NestedLoops(p, inner));
+        }
+        Assert.All(visits, v => Assert.Equal(1, v));
+    }
+
     [Fact]
     public void Threads_must_be_positive()
     {
