@@ -82,18 +82,23 @@ public sealed record CnnArchitecture(SampleShape Input, IReadOnlyList<LayerSpec>
 /// </summary>
 public sealed record InputStandardization(float Mean, float Std)
 {
-    /// <summary>The mean and (population) standard deviation of every pixel of the given images, scaled to [0, 1].</summary>
-    public static InputStandardization Measure(ReadOnlySpan<byte> pixels)
+    /// <summary>The mean and (population) standard deviation of every pixel of the chosen images, scaled to [0, 1].</summary>
+    public static InputStandardization Measure(Data.LabeledImages images, ReadOnlySpan<int> indices)
     {
-        if (pixels.IsEmpty)
+        ArgumentNullException.ThrowIfNull(images);
+        if (indices.IsEmpty)
         {
-            throw new ArgumentException("needs at least one pixel", nameof(pixels));
+            throw new ArgumentException("needs at least one image", nameof(indices));
         }
         Span<long> histogram = stackalloc long[256];
-        foreach (byte p in pixels)
+        foreach (int index in indices)
         {
-            histogram[p]++;
+            foreach (byte p in images.Image(index))
+            {
+                histogram[p]++;
+            }
         }
+        long count = (long)indices.Length * images.PixelsPerImage;
         double sum = 0, sumSquares = 0;
         for (int v = 0; v < 256; v++)
         {
@@ -101,8 +106,8 @@ public sealed record InputStandardization(float Mean, float Std)
             sum += histogram[v] * x;
             sumSquares += histogram[v] * x * x;
         }
-        double mean = sum / pixels.Length;
-        double variance = Math.Max(sumSquares / pixels.Length - mean * mean, 1e-12);
+        double mean = sum / count;
+        double variance = Math.Max(sumSquares / count - mean * mean, 1e-12);
         return new InputStandardization((float)mean, (float)Math.Sqrt(variance));
     }
 
