@@ -18,6 +18,8 @@ namespace Digits.Neural.Training;
 /// Cancellation is checked after every batch: training stops there, the best checkpoint stays as it was, and the
 /// result is marked <see cref="CnnTrainingResult.Interrupted"/> and holds the best model so far. Progress is
 /// reported synchronously on the training thread, so a reporter can cancel from inside it.
+/// <see cref="CnnTrainingOptions.Threads"/> sets the process-wide <see cref="WorkerPool.Threads"/> for the duration of
+/// a call and restores it afterwards, so train one model at a time per process.
 /// </remarks>
 public sealed class CnnTrainer(CnnRecipe recipe)
 {
@@ -25,10 +27,10 @@ public sealed class CnnTrainer(CnnRecipe recipe)
 
     /// <summary>Trains on all of <paramref name="train"/>, choosing the best epoch on <paramref name="validation"/> when given.</summary>
     /// <param name="provenance">Command, seed, data hash and parent written into checkpoints; the trainer fills the rest.
-    /// When null, checkpoints record the seed and the training data's SHA-256 with an empty command.</param>
+    /// When null, checkpoints record the seed and the SHA-256 of the whole training <see cref="LabeledImages"/> with an empty command.</param>
     public CnnTrainingResult Train(LabeledImages train, LabeledImages? validation, IProgress<TrainingProgress>? progress = null,
         ModelMetadata? provenance = null, CancellationToken cancellationToken = default) =>
-        Run(Recipe.Layers, train, AllOf(train), validation, validation is null ? null : AllOf(validation), progress, provenance, cancellationToken);
+        Run(train, AllOf(train), validation, validation is null ? null : AllOf(validation), progress, provenance, cancellationToken);
 
     /// <summary>
     /// Trains on the images of <paramref name="data"/> at <paramref name="trainIndices"/> and validates on those at
@@ -36,9 +38,9 @@ public sealed class CnnTrainer(CnnRecipe recipe)
     /// </summary>
     public CnnTrainingResult Train(LabeledImages data, int[] trainIndices, int[]? validationIndices,
         IProgress<TrainingProgress>? progress = null, ModelMetadata? provenance = null, CancellationToken cancellationToken = default) =>
-        Run(Recipe.Layers, data, trainIndices, validationIndices is null ? null : data, validationIndices, progress, provenance, cancellationToken);
+        Run(data, trainIndices, validationIndices is null ? null : data, validationIndices, progress, provenance, cancellationToken);
 
-    private CnnTrainingResult Run(IReadOnlyList<LayerSpec> layers, LabeledImages train, int[] trainIndices,
+    private CnnTrainingResult Run(LabeledImages train, int[] trainIndices,
         LabeledImages? validation, int[]? validationIndices, IProgress<TrainingProgress>? progress,
         ModelMetadata? provenance, CancellationToken cancellationToken)
     {
@@ -57,8 +59,8 @@ public sealed class CnnTrainer(CnnRecipe recipe)
         {
             var shape = new SampleShape(1, train.Rows, train.Cols);
             InputStandardization? standardization = options.StandardizeInputs ? InputStandardization.Measure(train, trainIndices) : null;
-            var architecture = new CnnArchitecture(shape, layers, standardization);
-            var network = new Network(shape, layers, options.BatchSize, options.Seed);
+            var architecture = new CnnArchitecture(shape, Recipe.Layers, standardization);
+            var network = new Network(shape, Recipe.Layers, options.BatchSize, options.Seed);
             Optimizer optimizer = CreateOptimizer(options, network.Parameters);
             using var batches = new TrainingBatches(train, trainIndices, options.BatchSize, options.Seed,
                 options.Augmentation, standardization, background: options.Augmentation is not null);
@@ -92,6 +94,7 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                 bestBuffers = (float[])network.Parameters.Buffers.Clone();
             }
 
+            ModelMetadata? checkpointProvenance = options.CheckpointPath is null ? null : provenance ?? DefaultProvenance(options, train);
             var step = new TrainingStep(network, optimizer, schedule, options.LabelSmoothing, train.ClassCount);
             var validator = validationIndices is null ? null : new Validator(network, validation!, validationIndices, standardization);
             bool interrupted = false, stoppedEarly = false;
@@ -137,7 +140,7 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                         new TrainingCheckpoint(model, epoch + 1, options.Optimizer, optimizer.Steps,
                                 [.. dropouts.Select(d => d.MasksDrawn)], TrainingCheckpoint.CaptureOptimizer(optimizer),
                                 bestEpoch, bestAccuracy, [.. history])
-                            .Save(path, provenance ?? DefaultProvenance(options, train));
+                            .Save(path, checkpointProvenance!);
                     }
                 }
                 else
