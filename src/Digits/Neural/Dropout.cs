@@ -13,13 +13,18 @@ public sealed class Dropout(SampleShape input, float rate) : Layer(input, input)
 {
     private float[] mask = [];
     private ulong seed;
-    private ulong batches;
     private bool lastForwardTraining;
 
     /// <summary>Probability of zeroing each value in training, in [0, 1).</summary>
     public float Rate { get; } = rate;
 
     public override string Kind => "Dropout";
+
+    /// <summary>
+    /// Training batches masked so far; the next mask's key derives from it. A checkpoint stores it so that a resumed
+    /// run draws the same masks as an uninterrupted one.
+    /// </summary>
+    public ulong MasksDrawn { get; set; }
 
     internal override void Prepare(int maxBatch, ulong seed)
     {
@@ -37,7 +42,7 @@ public sealed class Dropout(SampleShape input, float rate) : Layer(input, input)
             return;
         }
         Span<float> m = mask.AsSpan(0, length);
-        DropoutMask.Fill(m, Rate, seed ^ (++batches * 0xD1B54A32D192ED03UL));
+        DropoutMask.Fill(m, Rate, seed ^ (++MasksDrawn * 0xD1B54A32D192ED03UL));
         TensorPrimitives.Multiply(input[..length], m, output[..length]);
     }
 

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using Digits.Data;
+using Digits.Evaluation;
+using Digits.Neural.Optimizers;
+using Digits.Neural.Schedules;
+using Digits.Persistence;
+using Digits.Tensors;
+
+namespace Digits.Neural.Training;
+
+/// <summary>
+/// Trains a <see cref="CnnRecipe"/> by mini-batch gradient descent and returns the model of the epoch with the
+/// best validation accuracy (the test set is never seen here). Each epoch reshuffles, optionally augments on a
+/// background thread, steps the optimizer once per batch with the scheduled learning rate, then evaluates the
+/// validation set. With the same seed and thread count, two runs give identical weights.
+/// </summary>
+/// <remarks>
+/// Cancellation is checked after every batch: training stops there, the best checkpoint stays as it was, and the
+/// result is marked <see cref="CnnTrainingResult.Interrupted"/> and holds the best model so far. Progress is
+/// reported synchronously on the training thread, so a reporter can cancel from inside it.
+/// <see cref="CnnTrainingOptions.Threads"/> sets the process-wide <see cref="WorkerPool.Threads"/> for the duration of
+/// a call and restores it afterwards, so train one model at a time per process.
+/// </remarks>
+public sealed class CnnTrainer(CnnRecipe recipe)
+{
+    public CnnRecipe Recipe { get; } = recipe ?? throw new ArgumentNullException(nameof(recipe));
+
+    /// <summary>Trains on all of <paramref name="train"/>, choosing the best epoch on <paramref name="validation"/> when given.</summary>
+    /// <param name="provenance">Command, seed, data hash and parent written into checkpoints; the trainer fills the rest.
+    /// When null, checkpoints record the seed and the SHA-256 of the whole training <see cref="LabeledImages"/> with an empty command.</param>
+    public CnnTrainingResult Train(LabeledImages train, LabeledImages? validation, IProgress<TrainingProgress>? progress = null,
+        ModelMetadata? provenance = null, CancellationToken cancellationToken = default) =>
+        Run(train, AllOf(train), validation, validation is null ? null : AllOf(validation), progress, provenance, cancellationToken);
+
+    /// <summary>
+    /// Trains on the images of <paramref name="data"/> at <paramref name="trainIndices"/> and validates on those at
+    /// <paramref name="validationIndices"/> (e.g. from <see cref="StratifiedSplit.Create"/>).
+    /// </summary>
+    public CnnTrainingResult Train(LabeledImages data, int[] trainIndices, int[]? validationIndices,
+        IProgress<TrainingProgress>? progress = null, ModelMetadata? provenance = null, CancellationToken cancellationToken = default) =>
+        Run(data, trainIndices, validationIndices is null ? null : data, validationIndices, progress, provenance, cancellationToken);
+
+    private CnnTrainingResult Run(LabeledImages train, int[] trainIndices,
+        LabeledImages? validation, int[]? validationIndices, IProgress<TrainingProgress>? progress,
+        ModelMetadata? provenance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(trainIndices);
+        CnnTrainingOptions options = Recipe.Training;
+        options.Validate();
+        if (options.EarlyStoppingPatience is not null && validationIndices is null)
+        {
+            throw new ArgumentException("early stopping needs a validation set", nameof(validation));
+        }
+        long started = Stopwatch.GetTimestamp();
+        int savedThreads = WorkerPool.Threads;
+        WorkerPool.Threads = options.Threads ?? savedThreads;
+        try
+        {
+            var shape = new SampleShape(1, train.Rows, train.Cols);
+            InputStandardization? standardization = options.StandardizeInputs ? InputStandardization.Measure(train, trainIndices) : null;
+            var architecture = new CnnArchitecture(shape, Recipe.Layers, standardization);
+            var network = new Network(shape, Recipe.Layers, options.BatchSize, options.Seed);
+            Optimizer optimizer = CreateOptimizer(options, network.Parameters);
+            using var batches = new TrainingBatches(train, trainIndices, options.BatchSize, options.Seed,
+                options.Augmentation, standardization, background: options.Augmentation is not null);
+            LearningRateSchedule schedule = CreateSchedule(options, batches.BatchesPerEpoch);
+            Dropout[] dropouts = [.. network.Layers.OfType<Dropout>()];
+
+            var history = new List<EpochSummary>();
+            int firstEpoch = 0, bestEpoch = 0, epochsWithoutImprovement = 0;
+            double? bestAccuracy = null;
+            float[]? bestValues = null, bestBuffers = null;
+            if (options.Resume && File.Exists(options.CheckpointPath))
+            {
+                TrainingCheckpoint checkpoint = TrainingCheckpoint.Load(options.CheckpointPath!);
+                if (checkpoint.Model.Architecture != architecture.ToJson() || checkpoint.Optimizer != options.Optimizer
+                    || checkpoint.DropoutMasks.Length != dropouts.Length)
+                {
+                    throw new DigitsException(options.CheckpointPath!, "was written for another architecture or optimizer than this run's");
+                }
+                checkpoint.Model.Parameters.Values.CopyTo(network.Parameters.Values, 0);
+                checkpoint.Model.Parameters.Buffers.CopyTo(network.Parameters.Buffers, 0);
+                checkpoint.RestoreOptimizer(optimizer);
+                for (int i = 0; i < dropouts.Length; i++)
+                {
+                    dropouts[i].MasksDrawn = checkpoint.DropoutMasks[i];
+                }
+                history.AddRange(checkpoint.History);
+                firstEpoch = checkpoint.EpochsDone;
+                bestEpoch = checkpoint.BestEpoch;
+                bestAccuracy = checkpoint.BestValidationAccuracy;
+                bestValues = (float[])network.Parameters.Values.Clone();
+                bestBuffers = (float[])network.Parameters.Buffers.Clone();
+            }
+
+            ModelMetadata? checkpointProvenance = options.CheckpointPath is null ? null : provenance ?? DefaultProvenance(options, train);
+            var step = new TrainingStep(network, optimizer, schedule, options.LabelSmoothing, train.ClassCount);
+            var validator = validationIndices is null ? null : new Validator(network, validation!, validationIndices, standardization);
+            bool interrupted = false, stoppedEarly = false;
+            for (int epoch = firstEpoch; epoch < options.Epochs && !interrupted && !stoppedEarly; epoch++)
+            {
+                long epochStarted = Stopwatch.GetTimestamp();
+                batches.StartEpoch(epoch);
+                step.StartEpoch();
+                int batchNumber = 0;
+                while (batches.Next(out TrainingBatch batch))
+                {
+                    step.Run(batch);
+                    batchNumber++;
+                    double seconds = Stopwatch.GetElapsedTime(epochStarted).TotalSeconds;
+                    progress?.Report(new TrainingProgress(epoch + 1, options.Epochs, batchNumber, batches.BatchesPerEpoch,
+                        step.MeanLoss, step.Accuracy, step.Images / Math.Max(seconds, 1e-9)));
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        interrupted = true;
+                        break;
+                    }
+                }
+                if (interrupted)
+                {
+                    break;
+                }
+
+                (double Loss, double Accuracy)? validated = validator?.Evaluate();
+                bool improved = validated is null || validated.Value.Accuracy > (bestAccuracy ?? double.NegativeInfinity);
+                var point = new LearningCurvePoint(epoch + 1, step.MeanLoss, step.Accuracy, validated?.Loss, validated?.Accuracy);
+                var summary = new EpochSummary(point, Stopwatch.GetElapsedTime(epochStarted).TotalSeconds, step.LastLearningRate, improved);
+                history.Add(summary);
+                if (improved)
+                {
+                    bestEpoch = epoch + 1;
+                    bestAccuracy = validated?.Accuracy;
+                    epochsWithoutImprovement = 0;
+                    bestValues = (float[])network.Parameters.Values.Clone();
+                    bestBuffers = (float[])network.Parameters.Buffers.Clone();
+                    if (options.CheckpointPath is { } path)
+                    {
+                        var model = new CnnClassifier(architecture, bestValues, bestBuffers, Recipe.Name, Recipe.Preprocessing);
+                        new TrainingCheckpoint(model, epoch + 1, options.Optimizer, optimizer.Steps,
+                                [.. dropouts.Select(d => d.MasksDrawn)], TrainingCheckpoint.CaptureOptimizer(optimizer),
+                                bestEpoch, bestAccuracy, [.. history])
+                            .Save(path, checkpointProvenance!);
+                    }
+                }
+                else
+                {
+                    epochsWithoutImprovement++;
+                    stoppedEarly = epochsWithoutImprovement >= options.EarlyStoppingPatience;
+                }
+                progress?.Report(new TrainingProgress(epoch + 1, options.Epochs, batchNumber, batches.BatchesPerEpoch,
+                    step.MeanLoss, step.Accuracy, step.Images / Math.Max(summary.Seconds, 1e-9), summary));
+                interrupted = cancellationToken.IsCancellationRequested && epoch + 1 < options.Epochs;
+            }
+
+            var best = new CnnClassifier(architecture, bestValues ?? network.Parameters.Values, bestBuffers ?? network.Parameters.Buffers,
+                Recipe.Name, Recipe.Preprocessing);
+            return new CnnTrainingResult(best, history, bestEpoch, bestAccuracy, interrupted, stoppedEarly,
+                Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        finally
+        {
+            WorkerPool.Threads = savedThreads;
+        }
+    }
+
+    private static int[] AllOf(LabeledImages images) => [.. Enumerable.Range(0, images.Count)];
+
+    private ModelMetadata DefaultProvenance(CnnTrainingOptions options, LabeledImages train) => new()
+    {
+        Kind = ModelKind.Cnn,
+        Recipe = Recipe.Name,
+        Labels = ModelMetadata.DigitLabels,
+        Architecture = "{}",
+        Preprocessing = Recipe.Preprocessing,
+        Command = "",
+        Seed = (long)options.Seed,
+        Metrics = "{}",
+        TrainDataSha256 = train.ContentSha256(),
+    };
+
+    private static Optimizer CreateOptimizer(CnnTrainingOptions options, ParameterStore store) => options.Optimizer switch
+    {
+        OptimizerKind.SgdNesterov => new Sgd(store, options.Momentum, nesterov: true, options.WeightDecay),
+        OptimizerKind.Adam => new Adam(store, options.Beta1, options.Beta2, weightDecay: options.WeightDecay),
+        OptimizerKind.AdamW => new AdamW(store, options.Beta1, options.Beta2, weightDecay: options.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "unknown optimizer"),
+    };
+
+    private static LearningRateSchedule CreateSchedule(CnnTrainingOptions options, int batchesPerEpoch)
+    {
+        long total = (long)options.Epochs * batchesPerEpoch;
+        return options.Schedule switch
+        {
+            ScheduleKind.Constant => new ConstantSchedule(options.LearningRate),
+            ScheduleKind.Step => new StepSchedule(options.LearningRate, Math.Max(1, total / 3), 0.1f),
+            ScheduleKind.Cosine => new CosineSchedule(options.LearningRate, Math.Max(total, batchesPerEpoch + 1L),
+                warmupSteps: options.Epochs > 1 ? batchesPerEpoch : 0),
+            ScheduleKind.OneCycle => new OneCycleSchedule(options.LearningRate, Math.Max(total, 2)),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Schedule, "unknown schedule"),
+        };
+    }
+}

@@ -1,0 +1,68 @@
+using Digits.Neural.Optimizers;
+using Digits.Neural.Schedules;
+
+namespace Digits.Neural.Training;
+
+/// <summary>
+/// One optimizer step on one batch (forward in training mode, softmax cross-entropy, backward, scheduled update)
+/// and the epoch's running loss and accuracy. Allocates its gradient buffer once.
+/// </summary>
+internal sealed class TrainingStep(Network network, Optimizer optimizer, LearningRateSchedule schedule, float labelSmoothing, int classes)
+{
+    private readonly int[] labels = new int[network.MaxBatch];
+    private readonly float[] dlogits = new float[network.MaxBatch * classes];
+    private double lossSum;
+    private long correct;
+
+    /// <summary>Images trained on this epoch.</summary>
+    public long Images { get; private set; }
+
+    /// <summary>Mean training loss of this epoch so far, in nats.</summary>
+    public double MeanLoss => Images == 0 ? 0 : lossSum / Images;
+
+    /// <summary>Fraction of this epoch's training images the network got right before its step, 0–1.</summary>
+    public double Accuracy => Images == 0 ? 0 : (double)correct / Images;
+
+    /// <summary>The learning rate of the latest step.</summary>
+    public float LastLearningRate { get; private set; }
+
+    public void StartEpoch()
+    {
+        lossSum = 0;
+        correct = 0;
+        Images = 0;
+    }
+
+    public void Run(TrainingBatch batch)
+    {
+        int count = batch.Count;
+        ReadOnlySpan<float> logits = network.Forward(batch.Inputs, count, training: true);
+        float loss = SoftmaxCrossEntropy.Compute(logits, batch.Labels, count, classes, labelSmoothing, dlogits);
+        for (int n = 0; n < count; n++)
+        {
+            if (ArgMax(logits.Slice(n * classes, classes)) == batch.Labels[n])
+            {
+                correct++;
+            }
+        }
+        lossSum += (double)loss * count;
+        Images += count;
+        network.Backward(dlogits);
+        LastLearningRate = schedule.At(optimizer.Steps);
+        optimizer.Step(LastLearningRate);
+    }
+
+    /// <summary>The index of the largest value (the first on ties).</summary>
+    internal static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int j = 1; j < values.Length; j++)
+        {
+            if (values[j] > values[best])
+            {
+                best = j;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,132 @@
+using Digits.Evaluation;
+using Digits.Imaging;
+using Digits.Neural;
+using Digits.Neural.Training;
+
+namespace Digits.Tests.Neural.Training;
+
+public class CnnTrainerTests
+{
+    /// <summary>Calls back on the training thread, unlike <see cref="Progress{T}"/>, so a test can cancel at an exact batch.</summary>
+    private sealed class Recorder(Action<TrainingProgress>? onReport = null) : IProgress<TrainingProgress>
+    {
+        public List<TrainingProgress> Reports { get; } = [];
+
+        public void Report(TrainingProgress value)
+        {
+            Reports.Add(value);
+            onReport?.Invoke(value);
+        }
+    }
+
+    [Fact]
+    public void A_tiny_recipe_learns_on_300_images_in_two_epochs()
+    {
+        var recorder = new Recorder();
+        CnnTrainingResult result = new CnnTrainer(TinyRecipe.Create()).Train(TinyRecipe.Train(), TinyRecipe.Validation(), recorder);
+
+        Assert.Equal(2, result.History.Count);
+        Assert.True(result.History[1].Point.TrainLoss < result.History[0].Point.TrainLoss,
+            $"train loss {result.History[0].Point.TrainLoss} then {result.History[1].Point.TrainLoss}");
+        Assert.True(result.BestValidationAccuracy > 0.4, $"validation accuracy {result.BestValidationAccuracy}");
+        Assert.False(result.Interrupted);
+        Assert.Equal(2 * 10, recorder.Reports.Count(r => r.EpochEnd is null));
+        Assert.Equal([1, 2], recorder.Reports.Where(r => r.EpochEnd is not null).Select(r => r.EpochEnd!.Point.Epoch));
+        Assert.All(recorder.Reports, r => Assert.True(r.ImagesPerSecond > 0));
+    }
+
+    [Fact]
+    public void The_same_seed_and_thread_count_give_identical_weights()
+    {
+        CnnRecipe recipe = TinyRecipe.Create();
+        recipe = recipe with { Training = recipe.Training with { Augmentation = new AugmentationSettings(ElasticAlpha: 20f) } };
+        float[] first = new CnnTrainer(recipe).Train(TinyRecipe.Train(), null).Model.Parameters.Values;
+        float[] second = new CnnTrainer(recipe).Train(TinyRecipe.Train(), null).Model.Parameters.Values;
+        float[] otherSeed = new CnnTrainer(recipe with { Training = recipe.Training with { Seed = 2 } }).Train(TinyRecipe.Train(), null).Model.Parameters.Values;
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, otherSeed);
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_ends_with_the_weights_of_an_uninterrupted_run()
+    {
+        using var folder = new TempFolder();
+        CnnRecipe recipe = TinyRecipe.Create();
+        recipe = recipe with { Training = recipe.Training with { Epochs = 3, Augmentation = new AugmentationSettings() } };
+        var train = TinyRecipe.Train();
+        CnnTrainingResult uninterrupted = new CnnTrainer(recipe).Train(train, null);
+
+        string checkpoint = folder.File("checkpoint.safetensors");
+        var cancel = new CancellationTokenSource();
+        var stopInEpochThree = new Recorder(r => { if (r.Epoch == 3 && r.Batch == 2) cancel.Cancel(); });
+        CnnTrainingResult stopped = new CnnTrainer(recipe with { Training = recipe.Training with { CheckpointPath = checkpoint } })
+            .Train(train, null, stopInEpochThree, cancellationToken: cancel.Token);
+        Assert.True(stopped.Interrupted);
+        Assert.Equal(2, stopped.BestEpoch);
+
+        CnnTrainingResult resumed = new CnnTrainer(recipe with { Training = recipe.Training with { CheckpointPath = checkpoint, Resume = true } })
+            .Train(train, null);
+        Assert.Equal(uninterrupted.Model.Parameters.Values, resumed.Model.Parameters.Values);
+        Assert.Equal(uninterrupted.Model.Parameters.Buffers, resumed.Model.Parameters.Buffers);
+        Assert.Equal([1, 2, 3], resumed.History.Select(h => h.Point.Epoch));
+    }
+
+    [Fact]
+    public void Cancelling_returns_the_best_model_so_far_and_keeps_its_checkpoint()
+    {
+        using var folder = new TempFolder();
+        string checkpoint = folder.File("best.safetensors");
+        CnnRecipe recipe = TinyRecipe.Create();
+        recipe = recipe with { Training = recipe.Training with { Epochs = 4, CheckpointPath = checkpoint } };
+        var cancel = new CancellationTokenSource();
+        var recorder = new Recorder(r => { if (r.Epoch == 2 && r.Batch == 3) cancel.Cancel(); });
+
+        CnnTrainingResult result = new CnnTrainer(recipe).Train(TinyRecipe.Train(), TinyRecipe.Validation(), recorder, cancellationToken: cancel.Token);
+
+        Assert.True(result.Interrupted);
+        Assert.Equal(1, result.BestEpoch);
+        Assert.Single(result.History);
+        Assert.Equal(3, recorder.Reports.Count(r => r.Epoch == 2));
+        var saved = CnnClassifier.FromModelFile(Digits.Persistence.ModelFile.Load(checkpoint));
+        Assert.Equal(saved.Parameters.Values, result.Model.Parameters.Values);
+    }
+
+    [Fact]
+    public void Early_stopping_ends_the_run_once_validation_accuracy_stops_improving()
+    {
+        var recipe = new CnnRecipe("cnn-fast", [new FlattenSpec(), new LinearSpec(10)], new CnnTrainingOptions
+        {
+            Epochs = 10,
+            BatchSize = 50,
+            LearningRate = 1e-12f,
+            Optimizer = OptimizerKind.Adam,
+            WeightDecay = 0f,
+            Schedule = ScheduleKind.Constant,
+            EarlyStoppingPatience = 2,
+        });
+        CnnTrainingResult result = new CnnTrainer(recipe).Train(TinyRecipe.Train(), TinyRecipe.Validation());
+
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(3, result.History.Count);
+        Assert.Equal(1, result.BestEpoch);
+        Assert.Equal([true, false, false], result.History.Select(h => h.Improved));
+    }
+
+    [Fact]
+    public void The_epoch_log_line_has_a_fixed_parseable_form()
+    {
+        var withValidation = new EpochSummary(new LearningCurvePoint(3, 0.04123, 0.98712, 0.03011, 0.99121), 14.23, 0.000812, true);
+        var withoutValidation = new EpochSummary(new LearningCurvePoint(1, 0.5, 0.9), 2.0, 0.01, true);
+        Assert.Equal("Epoch 3/12 train_loss=0.0412 train_acc=0.9871 val_loss=0.0301 val_acc=0.9912 lr=0.000812 time=14.2s", withValidation.ToLogLine(12));
+        Assert.Equal("Epoch 1/1 train_loss=0.5000 train_acc=0.9000 val_loss=- val_acc=- lr=0.010000 time=2.0s", withoutValidation.ToLogLine(1));
+    }
+
+    [Fact]
+    public void Options_out_of_range_are_named_in_the_error()
+    {
+        CnnRecipe recipe = TinyRecipe.Create();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new CnnTrainer(recipe with { Training = recipe.Training with { BatchSize = 0 } }).Train(TinyRecipe.Train(), null));
+        Assert.Equal("BatchSize", error.ParamName);
+    }
+}
