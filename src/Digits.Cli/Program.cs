@@ -5,4 +5,8 @@ RootCommand root = new("Digits: handwritten-digit recognition for .NET. Train, e
 root.Options.Add(GlobalOptions.Verbose);
 root.Subcommands.Add(DataCommands.Create());
 root.Subcommands.Add(PreprocessCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(ModelCommands.CreateModel());
+root.Subcommands.Add(ModelCommands.CreateExport());
 return await CommandRunner.InvokeAsync(root, args);

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Digits.Data;
+using Digits.Evaluation;
+using Spectre.Console;
+
+namespace Digits.Cli;
+
+/// <summary><c>digits evaluate MODEL</c>: accuracy with a 95% interval, log loss, per-class figures and the confusion matrix on MNIST's test set.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "A model file (.safetensors) made by digits train" };
+        var confusion = new Option<string?>("--confusion") { Description = "Also write the confusion matrix as a PNG", HelpName = "FILE.png" };
+        var errors = new Option<string?>("--errors") { Description = "Also write a gallery of the most confident mistakes as a PNG", HelpName = "FILE.png" };
+        var cmd = new Command("evaluate", "Measure a model on the MNIST test set: accuracy, 95% interval, log loss, per-class precision/recall/F1, confusion matrix");
+        cmd.Arguments.Add(model);
+        cmd.Options.Add(GlobalOptions.Data);
+        cmd.Options.Add(confusion);
+        cmd.Options.Add(errors);
+        cmd.Options.Add(GlobalOptions.Json);
+        cmd.SetAction(async (parsed, ct) =>
+        {
+            var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
+            string path = parsed.GetValue(model)!;
+            var classifier = ModelLoader.Load(path);
+            var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
+            var test = loaded.Test;
+            var result = Evaluator.Evaluate(classifier, test.Pixels, test.Labels, test.Count);
+            if (parsed.GetValue(confusion) is { } confusionPath)
+                ConfusionMatrixChart.Save(result.Matrix, confusionPath, ConfusionMatrixChart.Title(classifier.Name, "test", result.Accuracy));
+            if (parsed.GetValue(errors) is { } errorsPath)
+                Gallery.SaveMistakes(errorsPath, test, result, classifier.Labels, 48);
+
+            if (parsed.GetValue(GlobalOptions.Json))
+            {
+                JsonOutput.Print(new
+                {
+                    model = Path.GetFullPath(path),
+                    dataset = "mnist-test",
+                    result.Count,
+                    result.Accuracy,
+                    accuracy_ci95 = result.AccuracyCi95,
+                    log_loss = result.LogLoss,
+                    per_class = result.PerClass,
+                    confusion = result.Confusion,
+                    seconds = result.Seconds,
+                });
+                return CommandRunner.Ok;
+            }
+            var o = terminal.Out;
+            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on MNIST test ({result.Count:N0} images): accuracy [green]{result.Accuracy:P2}[/] (95% CI {result.AccuracyCi95[0]:P2}–{result.AccuracyCi95[1]:P2}), log loss {result.LogLoss:F4}, {result.Seconds:F2} s");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("class")
+                .AddColumn(new TableColumn("precision").RightAligned()).AddColumn(new TableColumn("recall").RightAligned())
+                .AddColumn(new TableColumn("F1").RightAligned()).AddColumn(new TableColumn("support").RightAligned());
+            foreach (var c in result.PerClass)
+                table.AddRow(c.Label, $"{c.Precision:F4}", $"{c.Recall:F4}", $"{c.F1:F4}", $"{c.Support:N0}");
+            o.Write(table);
+            return CommandRunner.Ok;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using Digits.Neural;
+using Digits.Neural.Training;
+using Spectre.Console;
+
+namespace Digits.Cli;
+
+/// <summary><c>digits train cnn|cnn-fast|keras</c>: trains a recipe (or an ensemble of them) on our own engine.</summary>
+internal static class TrainCnnCommand
+{
+    public static Command Create(string recipeName, string description)
+    {
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the recipe's)", HelpName = "N" };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Images per step (default: the recipe's)", HelpName = "N" };
+        var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the recipe's)", HelpName = "RATE" };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Turn off the recipe's data augmentation" };
+        var ensemble = new Option<int>("--ensemble") { Description = "Train N models (seeds SEED, SEED+1, …) and average their probabilities", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the best epoch here as training goes (with optimizer state, for --resume)", HelpName = "FILE" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from --checkpoint if it exists" };
+        var validation = TrainingRun.ValidationOption(0.1);
+
+        var cmd = new Command(recipeName, description);
+        TrainingRun.AddCommonOptions(cmd, validation);
+        cmd.Options.Add(epochs);
+        cmd.Options.Add(batchSize);
+        cmd.Options.Add(lr);
+        cmd.Options.Add(noAugment);
+        cmd.Options.Add(ensemble);
+        cmd.Options.Add(checkpoint);
+        cmd.Options.Add(resume);
+        cmd.SetAction(async (parsed, ct) =>
+        {
+            var recipe = Recipes.Get(recipeName);
+            var options = recipe.Training with
+            {
+                Epochs = parsed.GetValue(epochs) ?? recipe.Training.Epochs,
+                BatchSize = parsed.GetValue(batchSize) ?? recipe.Training.BatchSize,
+                LearningRate = parsed.GetValue(lr) ?? recipe.Training.LearningRate,
+                Augmentation = parsed.GetValue(noAugment) ? null : recipe.Training.Augmentation,
+                Seed = parsed.GetValue(TrainingRun.Seed),
+                Threads = parsed.GetValue(TrainingRun.Threads),
+                CheckpointPath = parsed.GetValue(checkpoint),
+                Resume = parsed.GetValue(resume),
+            };
+            int members = parsed.GetValue(ensemble);
+            if (members is < 1 or > 20)
+                throw new UsageException("--ensemble", $"must be 1 to 20, got {members}");
+            if (options.Resume && options.CheckpointPath is null)
+                throw new UsageException("--resume", "needs --checkpoint FILE");
+            if (members > 1 && options.CheckpointPath is not null)
+                throw new UsageException("--checkpoint", "is for single models, not --ensemble");
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException("--" + (e.ParamName ?? "option").ToLowerInvariant(), e.Message);
+            }
+
+            return await TrainingRun.RunAsync(parsed, members > 1 ? "ensemble" : "cnn", members > 1 ? $"{recipeName}-ensemble{members}" : recipeName, validation,
+                (data, terminal, token) => members == 1
+                    ? TrainOne(recipe with { Training = options }, data, terminal, token)
+                    : TrainEnsemble(recipe, options, members, data, terminal, token), ct);
+        });
+        return cmd;
+    }
+
+    private static TrainedModel TrainOne(CnnRecipe recipe, TrainingData data, Terminal terminal, CancellationToken ct)
+    {
+        var result = WithProgress(terminal, recipe.Name, recipe.Training.Epochs, progress =>
+            new CnnTrainer(recipe).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
+        return new TrainedModel(result.Model, result.BestValidationAccuracy, result.History.Count, result.Interrupted,
+            result.History.Select(h => h.Point).ToArray());
+    }
+
+    private static TrainedModel TrainEnsemble(CnnRecipe recipe, CnnTrainingOptions options, int members, TrainingData data, Terminal terminal, CancellationToken ct)
+    {
+        var models = new List<CnnClassifier>();
+        bool interrupted = false;
+        int epochs = 0;
+        for (int m = 0; m < members && !interrupted; m++)
+        {
+            var member = recipe with { Training = options with { Seed = options.Seed + (ulong)m } };
+            terminal.Log($"ensemble member {m + 1}/{members} (seed {member.Training.Seed})");
+            var result = WithProgress(terminal, $"{recipe.Name} {m + 1}/{members}", options.Epochs, progress =>
+                new CnnTrainer(member).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
+            models.Add(result.Model);
+            epochs += result.History.Count;
+            interrupted = result.Interrupted;
+        }
+        var ensemble = new EnsembleClassifier(models);
+        double? validationAccuracy = null;
+        if (data.ValidationIndices is { } v)
+        {
+            var set = data.Train.Subset(v);
+            validationAccuracy = Evaluation.Evaluator.Evaluate(ensemble, set.Pixels, set.Labels, set.Count).Accuracy;
+        }
+        return new TrainedModel(ensemble, validationAccuracy, epochs, interrupted);
+    }
+
+    /// <summary>
+    /// Runs a training with a live progress bar (loss, accuracy, images/s) on a terminal, or the fixed epoch log line on
+    /// stderr under --verbose; silent otherwise.
+    /// </summary>
+    private static CnnTrainingResult WithProgress(Terminal terminal, string label, int epochs, Func<IProgress<TrainingProgress>?, CnnTrainingResult> train)
+    {
+        if (!terminal.ShowProgress)
+            return train(null);
+        if (!terminal.Interactive)
+            return train(new InlineProgress(p =>
+            {
+                if (p.EpochEnd is { } end)
+                    terminal.Log(end.ToLogLine(p.Epochs));
+            }));
+
+        CnnTrainingResult result = null!;
+        terminal.Err.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask? task = null;
+                result = train(new InlineProgress(p =>
+                {
+                    task ??= ctx.AddTask(label, maxValue: (double)p.Epochs * p.Batches);
+                    task.Value = (double)(p.Epoch - 1) * p.Batches + p.Batch;
+                    task.Description = $"{label} epoch {p.Epoch}/{p.Epochs} loss {p.RunningLoss:F4} acc {p.RunningAccuracy:P1} {p.ImagesPerSecond:F0} img/s";
+                    if (p.EpochEnd is { } end)
+                        terminal.Err.WriteLine(end.ToLogLine(p.Epochs));
+                }));
+                if (task is not null)
+                    task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

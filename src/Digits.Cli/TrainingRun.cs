@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Text.Json;
+using Digits.Data;
+using Digits.Evaluation;
+using Digits.Persistence;
+using Spectre.Console;
+
+namespace Digits.Cli;
+
+/// <summary>What a trainer hands back to the shared part of <c>digits train</c>.</summary>
+/// <param name="Model">The trained model (for CNNs, the best-validation epoch's).</param>
+/// <param name="ValidationAccuracy">Accuracy on the validation split, or null without one.</param>
+/// <param name="Epochs">Epochs run, for iterative trainers; null otherwise.</param>
+/// <param name="Interrupted">Stopped by Ctrl+C: the model is the best so far and the command exits 130.</param>
+/// <param name="History">Per-epoch learning curve, when the trainer has one.</param>
+internal sealed record TrainedModel(
+    IPersistableModel Model, double? ValidationAccuracy, int? Epochs, bool Interrupted,
+    IReadOnlyList<LearningCurvePoint>? History = null);
+
+/// <summary>The data a trainer works on: the training images, and index lists into them for training and validation.</summary>
+internal sealed record TrainingData(LabeledImages Train, int[] TrainIndices, int[]? ValidationIndices)
+{
+    /// <summary>Copies of the training and validation images, for trainers that want whole sets.</summary>
+    public (LabeledImages Train, LabeledImages? Validation) Materialize() =>
+        (Train.Subset(TrainIndices), ValidationIndices is null ? null : Train.Subset(ValidationIndices));
+}
+
+/// <summary>
+/// The part of <c>digits train KIND</c> every kind shares: load data, take the subset and the validation split, call
+/// the kind's trainer, measure test accuracy, save the model with its provenance, and print the contract's
+/// <c>train</c> JSON. The test set is only evaluated after training; nothing is chosen on it.
+/// </summary>
+internal static class TrainingRun
+{
+    public static readonly Option<int?> Subset = new("--subset") { Description = "Train on a stratified subset of N training images (default: all)", HelpName = "N" };
+    public static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for splits, initial weights, shuffles and augmentation", DefaultValueFactory = _ => 1UL, HelpName = "N" };
+    public static readonly Option<int?> Threads = new("--threads") { Description = "Threads for the numeric kernels (default: all cores)", HelpName = "N" };
+    public static readonly Option<string?> Out = new("--out", "-o") { Description = "Where to save the model (default: KIND.safetensors in the current folder)", HelpName = "FILE" };
+    public static readonly Option<bool> DeskewOption = new("--deskew") { Description = "Deskew images (moment method) for training and prediction; stored in the model" };
+
+    /// <summary>Adds the options every <c>train</c> verb has.</summary>
+    public static void AddCommonOptions(Command command, Option<double> validation)
+    {
+        command.Options.Add(GlobalOptions.Data);
+        command.Options.Add(Subset);
+        command.Options.Add(validation);
+        command.Options.Add(Seed);
+        command.Options.Add(Threads);
+        command.Options.Add(Out);
+        command.Options.Add(GlobalOptions.Json);
+    }
+
+    /// <summary>A <c>--validation</c> option with a kind-specific default fraction.</summary>
+    public static Option<double> ValidationOption(double defaultFraction) => new("--validation")
+    {
+        Description = $"Fraction of the training images held out to choose epochs and report validation accuracy (0 for none; default {defaultFraction})",
+        DefaultValueFactory = _ => defaultFraction,
+        HelpName = "FRACTION",
+    };
+
+    public static async Task<int> RunAsync(ParseResult parsed, string kind, string? recipe, Option<double> validation,
+        Func<TrainingData, Terminal, CancellationToken, TrainedModel> trainer, CancellationToken ct)
+    {
+        var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
+        ulong seed = parsed.GetValue(Seed);
+        int? threads = parsed.GetValue(Threads);
+        double fraction = parsed.GetValue(validation);
+        int? subset = parsed.GetValue(Subset);
+        if (threads is < 1)
+            throw new UsageException("--threads", $"must be at least 1, got {threads}");
+        if (!(fraction >= 0 && fraction < 0.9))
+            throw new UsageException("--validation", $"must be in [0, 0.9), got {fraction}");
+        if (subset is < 20)
+            throw new UsageException("--subset", $"must be at least 20, got {subset}");
+        if (threads is int t)
+            Tensors.WorkerPool.Threads = t;
+
+        var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
+        var train = loaded.Train;
+        if (subset is int n && n < train.Count)
+            train = train.Subset(StratifiedSplit.Create(train.Labels, (double)n / train.Count, seed).Validation);
+        int[] trainIndices;
+        int[]? validationIndices = null;
+        if (fraction > 0)
+            (trainIndices, validationIndices) = StratifiedSplit.Create(train.Labels, fraction, seed);
+        else
+            trainIndices = Enumerable.Range(0, train.Count).ToArray();
+
+        string name = recipe ?? kind;
+        terminal.Log($"training {name} on {trainIndices.Length} images" + (validationIndices is null ? "" : $", validating on {validationIndices.Length}"));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var trained = trainer(new TrainingData(train, trainIndices, validationIndices), terminal, ct);
+        double trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        var test = Evaluator.Evaluate(trained.Model, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count);
+        string path = parsed.GetValue(Out) ?? $"{name}.safetensors";
+        var metrics = new Dictionary<string, object?>
+        {
+            ["test_accuracy"] = test.Accuracy,
+            ["test_log_loss"] = test.LogLoss,
+            ["validation_accuracy"] = trained.ValidationAccuracy,
+            ["train_seconds"] = Math.Round(trainSeconds, 3),
+            ["epochs"] = trained.Epochs,
+            ["train_count"] = trainIndices.Length,
+            ["validation_count"] = validationIndices?.Length ?? 0,
+        };
+        var metadata = new ModelMetadata
+        {
+            Kind = trained.Model.Kind,
+            Recipe = trained.Model.Recipe,
+            Labels = trained.Model.Labels,
+            Architecture = trained.Model.Architecture,
+            Preprocessing = trained.Model.Preprocessing,
+            Command = "digits " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+            Seed = (long)seed,
+            Metrics = JsonSerializer.Serialize(metrics),
+            TrainDataSha256 = train.ContentSha256(),
+        };
+        ModelFile.Save(path, metadata, trained.Model.Tensors());
+
+        if (parsed.GetValue(GlobalOptions.Json))
+        {
+            JsonOutput.Print(new
+            {
+                model = Path.GetFullPath(path),
+                kind = trained.Model.Kind,
+                recipe = trained.Model.Recipe,
+                test_accuracy = test.Accuracy,
+                validation_accuracy = trained.ValidationAccuracy,
+                train_seconds = Math.Round(trainSeconds, 3),
+                epochs = trained.Epochs,
+                seed,
+                threads = Tensors.WorkerPool.Threads,
+                train_count = trainIndices.Length,
+                validation_count = validationIndices?.Length ?? 0,
+                test_log_loss = test.LogLoss,
+                interrupted = trained.Interrupted,
+            });
+        }
+        else
+        {
+            string validationText = trained.ValidationAccuracy is double v ? $", validation {v:P2}" : "";
+            terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: test accuracy [green]{test.Accuracy:P2}[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
+            terminal.Out.MarkupLineInterpolated($"saved [blue]{path}[/]");
+        }
+        return trained.Interrupted ? CommandRunner.Interrupted : CommandRunner.Ok;
+    }
+}

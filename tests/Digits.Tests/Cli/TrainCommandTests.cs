@@ -1,0 +1,75 @@
+using Digits.Persistence;
+
+namespace Digits.Tests.Cli;
+
+/// <summary>The train → evaluate → model info → export round trip through the real CLI, on a few hundred images.</summary>
+public class TrainCommandTests
+{
+    [Fact]
+    public void Train_evaluate_info_and_export_work_together_on_a_small_subset()
+    {
+        using var tmp = new TempFolder();
+        string model = tmp.File("fast.safetensors");
+        var train = CliRunner.Run("train", "cnn-fast", "--data", TestData.MnistDirectory, "--subset", "600", "--epochs", "4", "--seed", "3", "--out", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var json = train.Json();
+        Assert.Equal(model, json.GetProperty("model").GetString());
+        Assert.Equal("cnn", json.GetProperty("kind").GetString());
+        Assert.Equal("cnn-fast", json.GetProperty("recipe").GetString());
+        Assert.Equal(4, json.GetProperty("epochs").GetInt32());
+        Assert.Equal(3UL, json.GetProperty("seed").GetUInt64());
+        Assert.InRange(json.GetProperty("test_accuracy").GetDouble(), 0.5, 1.0);
+        Assert.InRange(json.GetProperty("validation_accuracy").GetDouble(), 0.3, 1.0);
+        int trainCount = json.GetProperty("train_count").GetInt32(), validationCount = json.GetProperty("validation_count").GetInt32();
+        Assert.InRange(trainCount + validationCount, 595, 605);
+        Assert.InRange(validationCount, 55, 65);
+
+        var meta = ModelFile.Load(model).Metadata;
+        Assert.Equal("cnn-fast", meta.Recipe);
+        Assert.Contains("train cnn-fast", meta.Command);
+        Assert.Equal(3, meta.Seed);
+
+        var evaluate = CliRunner.Run("evaluate", model, "--data", TestData.MnistDirectory, "--errors", tmp.File("errors.png"), "--confusion", tmp.File("confusion.png"), "--json");
+        Assert.Equal(0, evaluate.ExitCode);
+        var e = evaluate.Json();
+        Assert.Equal(json.GetProperty("test_accuracy").GetDouble(), e.GetProperty("accuracy").GetDouble());
+        Assert.Equal(10000, e.GetProperty("count").GetInt32());
+        Assert.Equal("mnist-test", e.GetProperty("dataset").GetString());
+        Assert.Equal(2, e.GetProperty("accuracy_ci95").GetArrayLength());
+        Assert.Equal(10, e.GetProperty("per_class").GetArrayLength());
+        Assert.Equal(10, e.GetProperty("confusion").GetArrayLength());
+        Assert.True(File.Exists(tmp.File("errors.png")) && File.Exists(tmp.File("confusion.png")));
+
+        var info = CliRunner.Run("model", "info", model, "--json");
+        Assert.Equal(0, info.ExitCode);
+        Assert.Equal(10, info.Json().GetProperty("layers").GetArrayLength());
+        Assert.Equal(215194, info.Json().GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("parameters").GetInt64()));
+
+        var export = CliRunner.Run("export", model, "--onnx", tmp.File("fast.onnx"), "--json");
+        Assert.Equal(0, export.ExitCode);
+        Assert.True(new FileInfo(tmp.File("fast.onnx")).Length > 100_000);
+    }
+
+    [Fact]
+    public void A_truncated_model_file_is_one_error_line()
+    {
+        using var tmp = new TempFolder();
+        string bad = tmp.File("bad.safetensors");
+        File.WriteAllBytes(bad, [200, 0, 0, 0, 0, 0, 0, 0, (byte)'{']);
+        var r = CliRunner.Run("evaluate", bad, "--data", TestData.MnistDirectory);
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith($"error: {bad}: truncated", r.Stderr.Trim());
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    [Fact]
+    public void Bad_training_options_are_usage_errors()
+    {
+        var r = CliRunner.Run("train", "keras", "--data", TestData.MnistDirectory, "--validation", "0.95");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("error: --validation: must be in [0, 0.9), got 0.95", r.Stderr.Trim());
+        var e = CliRunner.Run("train", "cnn", "--resume");
+        Assert.Equal(2, e.ExitCode);
+        Assert.Contains("--resume", e.Stderr);
+    }
+}
