@@ -1,0 +1,97 @@
+using System.Globalization;
+using Digits.Persistence;
+
+namespace Digits.Classical;
+
+/// <summary>
+/// A one-vs-rest linear SVM on pixels / 255: class c scores f_c(x) = W[c]·x + b[c] and the highest score wins.
+/// Trained by <see cref="LinearSvmTrainer"/>; saved as kind <c>linear-svm</c> with tensors <c>weight</c> [10, 784] and
+/// <c>bias</c> [10].
+/// </summary>
+/// <remarks>
+/// An SVM gives margins, not probabilities. <see cref="Predict"/> reports softmax(f(x)): a monotone map of the
+/// decision values, so its argmax is the SVM's decision and it sums to 1 as <see cref="IClassifier"/> requires, but it
+/// is not a calibrated probability model (Platt scaling would be; one-vs-rest margins of about ±1 give soft outputs).
+/// </remarks>
+public sealed class LinearSvm : IPersistableModel
+{
+    private readonly float[] _weights;
+    private readonly float[] _bias;
+
+    /// <param name="weights">classes × 784, row-major; kept, not copied.</param>
+    /// <param name="bias">One per class; kept, not copied.</param>
+    /// <param name="loss">The loss it was trained with; recorded in <see cref="Architecture"/>.</param>
+    /// <param name="labels">Class labels in output order; <see cref="ModelMetadata.DigitLabels"/> when null.</param>
+    public LinearSvm(float[] weights, float[] bias, bool deskew, LinearSvmLoss loss, IReadOnlyList<string>? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(bias);
+        Labels = labels ?? ModelMetadata.DigitLabels;
+        if (bias.Length != Labels.Count)
+            throw new ArgumentException($"has {bias.Length} values for {Labels.Count} classes", nameof(bias));
+        if (weights.Length != Labels.Count * PixelFeatures.Count)
+            throw new ArgumentException($"has {weights.Length} values, {Labels.Count} classes × {PixelFeatures.Count} pixels need {Labels.Count * PixelFeatures.Count}", nameof(weights));
+        _weights = weights;
+        _bias = bias;
+        Loss = loss;
+        Preprocessing = new Preprocessing(deskew);
+    }
+
+    public string Name => ModelKind.LinearSvm;
+
+    public IReadOnlyList<string> Labels { get; }
+
+    public string Kind => ModelKind.LinearSvm;
+
+    public string? Recipe => null;
+
+    public LinearSvmLoss Loss { get; }
+
+    public string Architecture => string.Create(CultureInfo.InvariantCulture,
+        $$"""{"inputs": {{PixelFeatures.Count}}, "classes": {{Labels.Count}}, "multiclass": "one-vs-rest", "loss": "{{LossName(Loss)}}", "probabilities": "softmax-of-decision-values"}""");
+
+    public Preprocessing Preprocessing { get; }
+
+    /// <summary>W, (classes, 784) row-major, for x = pixels / 255.</summary>
+    public ReadOnlySpan<float> Weights => _weights;
+
+    public ReadOnlySpan<float> Bias => _bias;
+
+    /// <summary>softmax of <see cref="DecisionValues"/> (see the remarks on what that is and is not).</summary>
+    public void Predict(ReadOnlySpan<byte> images, int count, Span<float> probabilities) =>
+        LinearScores.Probabilities(images, count, Preprocessing.Deskew, _weights, _bias, Labels.Count, probabilities);
+
+    /// <summary>The decision values W·x + b, (count, classes); positive means "this class" to that class's SVM.</summary>
+    public void DecisionValues(ReadOnlySpan<byte> images, int count, Span<float> values) =>
+        LinearScores.Compute(images, count, Preprocessing.Deskew, _weights, _bias, Labels.Count, values);
+
+    public IEnumerable<TensorData> Tensors() =>
+    [
+        TensorData.FromFloats("weight", _weights, Labels.Count, PixelFeatures.Count),
+        TensorData.FromFloats("bias", _bias, Labels.Count),
+    ];
+
+    /// <summary>The model a <c>linear-svm</c> file holds, predicting bit-identically to the one saved.</summary>
+    /// <exception cref="DigitsException">The file is of another kind, or its architecture or tensors are wrong.</exception>
+    public static LinearSvm FromModelFile(ModelFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.Metadata.Kind != ModelKind.LinearSvm)
+            throw new DigitsException(file.Name, $"is a '{file.Metadata.Kind}' model, not '{ModelKind.LinearSvm}'");
+        LinearSvmLoss loss;
+        using (var architecture = System.Text.Json.JsonDocument.Parse(file.Metadata.Architecture))
+        {
+            string? name = architecture.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && architecture.RootElement.TryGetProperty("loss", out var value) ? value.GetString() : null;
+            loss = name == LossName(LinearSvmLoss.Hinge) ? LinearSvmLoss.Hinge
+                : name == LossName(LinearSvmLoss.SquaredHinge) ? LinearSvmLoss.SquaredHinge
+                : throw new DigitsException(file.Name, $"architecture 'loss' is '{name}', expected 'hinge' or 'squared-hinge'");
+        }
+        int classes = file.Metadata.Labels.Count;
+        return new LinearSvm(
+            file.RequireFloats("weight", classes, PixelFeatures.Count), file.RequireFloats("bias", classes),
+            file.Metadata.Preprocessing.Deskew, loss, file.Metadata.Labels);
+    }
+
+    private static string LossName(LinearSvmLoss loss) => loss == LinearSvmLoss.Hinge ? "hinge" : "squared-hinge";
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Digits.Data;
+using Digits.Persistence;
+
+namespace Digits.Classical;
+
+/// <summary>
+/// Fits a <see cref="LinearSvm"/>: one binary SVM per class against the rest (one-vs-rest), each by
+/// <see cref="DualCoordinateDescent"/>. The binary problems are independent and run in parallel; each draws its
+/// sample order from its own stream of the seed, so the model does not depend on the thread count.
+/// </summary>
+public sealed class LinearSvmTrainer
+{
+    private readonly LinearSvmOptions _options;
+
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it.</exception>
+    public LinearSvmTrainer(LinearSvmOptions? options = null)
+    {
+        _options = options ?? new LinearSvmOptions();
+        _options.Validate();
+    }
+
+    public LinearSvmOptions Options => _options;
+
+    /// <summary>Fits on every image of <paramref name="train"/>.</summary>
+    public LinearSvm Fit(LabeledImages train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0)
+            throw new ArgumentException("has no images to train on", nameof(train));
+        if (train.PixelsPerImage != PixelFeatures.Count)
+            throw new ArgumentException($"images are {train.Rows}×{train.Cols}, the linear SVM takes 28×28", nameof(train));
+        const int d = PixelFeatures.Count;
+        int n = train.Count, classes = train.ClassCount;
+        var pixels = PixelFeatures.Pixels(train.Pixels, n, _options.Deskew);
+        var samples = new SparsePixels(pixels.Span, n);
+        float[] weights = new float[classes * d], bias = new float[classes];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads == 0 ? Environment.ProcessorCount : _options.Threads };
+        Parallel.For(0, classes, parallel, c =>
+        {
+            var positive = new bool[n];
+            for (int i = 0; i < n; i++)
+                positive[i] = train.Labels[i] == c;
+            var w = new float[d + 1];
+            DualCoordinateDescent.Solve(samples, positive, _options.C, _options.Loss, _options.Tolerance,
+                _options.MaxPasses, _options.Shrinking, Rng.Derive((ulong)_options.Seed, (ulong)c), w, new double[n]);
+            w.AsSpan(0, d).CopyTo(weights.AsSpan(c * d, d));
+            bias[c] = w[d];
+        });
+        var labels = classes == ModelMetadata.DigitLabels.Count ? ModelMetadata.DigitLabels
+            : Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return new LinearSvm(weights, bias, _options.Deskew, _options.Loss, labels);
+    }
+}
