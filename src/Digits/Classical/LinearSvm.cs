@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text.Json;
 using Digits.Persistence;
 
 namespace Digits.Classical;
 
 /// <summary>
-/// A one-vs-rest linear SVM on pixels / 255: class c scores f_c(x) = W[c]·x + b[c] and the highest score wins.
+/// A linear SVM on pixels / 255, one-vs-rest or Crammer–Singer: class c scores f_c(x) = W[c]·x + b[c] and the
+/// highest score wins.
 /// Trained by <see cref="LinearSvmTrainer"/>; saved as kind <c>linear-svm</c> with tensors <c>weight</c> [10, 784] and
 /// <c>bias</c> [10].
 /// </summary>
@@ -22,7 +24,9 @@ public sealed class LinearSvm : IPersistableModel
     /// <param name="bias">One per class; kept, not copied.</param>
     /// <param name="loss">The loss it was trained with; recorded in <see cref="Architecture"/>.</param>
     /// <param name="labels">Class labels in output order; <see cref="ModelMetadata.DigitLabels"/> when null.</param>
-    public LinearSvm(float[] weights, float[] bias, bool deskew, LinearSvmLoss loss, IReadOnlyList<string>? labels = null)
+    /// <param name="multiclass">How the classes were trained; recorded in <see cref="Architecture"/>.</param>
+    public LinearSvm(float[] weights, float[] bias, bool deskew, LinearSvmLoss loss, IReadOnlyList<string>? labels = null,
+        LinearSvmMulticlass multiclass = LinearSvmMulticlass.OneVsRest)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(bias);
@@ -34,6 +38,7 @@ public sealed class LinearSvm : IPersistableModel
         _weights = weights;
         _bias = bias;
         Loss = loss;
+        Multiclass = multiclass;
         Preprocessing = new Preprocessing(deskew);
     }
 
@@ -47,8 +52,10 @@ public sealed class LinearSvm : IPersistableModel
 
     public LinearSvmLoss Loss { get; }
 
+    public LinearSvmMulticlass Multiclass { get; }
+
     public string Architecture => string.Create(CultureInfo.InvariantCulture,
-        $$"""{"inputs": {{PixelFeatures.Count}}, "classes": {{Labels.Count}}, "multiclass": "one-vs-rest", "loss": "{{LossName(Loss)}}", "probabilities": "softmax-of-decision-values"}""");
+        $$"""{"inputs": {{PixelFeatures.Count}}, "classes": {{Labels.Count}}, "multiclass": "{{MulticlassName(Multiclass)}}", "loss": "{{LossName(Loss)}}", "probabilities": "softmax-of-decision-values"}""");
 
     public Preprocessing Preprocessing { get; }
 
@@ -78,20 +85,30 @@ public sealed class LinearSvm : IPersistableModel
         ArgumentNullException.ThrowIfNull(file);
         if (file.Metadata.Kind != ModelKind.LinearSvm)
             throw new DigitsException(file.Name, $"is a '{file.Metadata.Kind}' model, not '{ModelKind.LinearSvm}'");
-        LinearSvmLoss loss;
-        using (var architecture = System.Text.Json.JsonDocument.Parse(file.Metadata.Architecture))
+        string? lossName, multiclassName;
+        using (var architecture = JsonDocument.Parse(file.Metadata.Architecture))
         {
-            string? name = architecture.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && architecture.RootElement.TryGetProperty("loss", out var value) ? value.GetString() : null;
-            loss = name == LossName(LinearSvmLoss.Hinge) ? LinearSvmLoss.Hinge
-                : name == LossName(LinearSvmLoss.SquaredHinge) ? LinearSvmLoss.SquaredHinge
-                : throw new DigitsException(file.Name, $"architecture 'loss' is '{name}', expected 'hinge' or 'squared-hinge'");
+            lossName = StringProperty(architecture.RootElement, "loss");
+            multiclassName = StringProperty(architecture.RootElement, "multiclass");
         }
+        LinearSvmLoss loss = lossName == LossName(LinearSvmLoss.Hinge) ? LinearSvmLoss.Hinge
+            : lossName == LossName(LinearSvmLoss.SquaredHinge) ? LinearSvmLoss.SquaredHinge
+            : throw new DigitsException(file.Name, $"architecture 'loss' is '{lossName}', expected 'hinge' or 'squared-hinge'");
+        LinearSvmMulticlass multiclass = multiclassName == MulticlassName(LinearSvmMulticlass.OneVsRest) ? LinearSvmMulticlass.OneVsRest
+            : multiclassName == MulticlassName(LinearSvmMulticlass.CrammerSinger) ? LinearSvmMulticlass.CrammerSinger
+            : throw new DigitsException(file.Name, $"architecture 'multiclass' is '{multiclassName}', expected 'one-vs-rest' or 'crammer-singer'");
         int classes = file.Metadata.Labels.Count;
         return new LinearSvm(
             file.RequireFloats("weight", classes, PixelFeatures.Count), file.RequireFloats("bias", classes),
-            file.Metadata.Preprocessing.Deskew, loss, file.Metadata.Labels);
+            file.Metadata.Preprocessing.Deskew, loss, file.Metadata.Labels, multiclass);
     }
 
     private static string LossName(LinearSvmLoss loss) => loss == LinearSvmLoss.Hinge ? "hinge" : "squared-hinge";
+
+    private static string MulticlassName(LinearSvmMulticlass multiclass) =>
+        multiclass == LinearSvmMulticlass.OneVsRest ? "one-vs-rest" : "crammer-singer";
+
+    private static string? StringProperty(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString() : null;
 }

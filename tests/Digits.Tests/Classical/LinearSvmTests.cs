@@ -88,6 +88,48 @@ public class LinearSvmTests
     }
 
     [Fact]
+    public void Crammer_Singer_sub_problem_solution_is_feasible_and_beats_feasible_perturbations()
+    {
+        // min ½A·Σα² + B·α  subject to  α_m ≤ C·δ(m, y), Σα = 0.
+        const double a = 1.7, c = 0.4;
+        const int y = 2;
+        double[] b = [0.3, -0.2, -0.9, 0.8, 0.1];
+        double[] alpha = new double[5], sorted = new double[5];
+        static double Objective(double[] al, double[] bv) => al.Sum(v => 0.5 * a * v * v) + al.Zip(bv, (u, v) => u * v).Sum();
+
+        CrammerSingerSolver.SolveSubProblem(a, y, c, b, alpha, sorted);
+
+        Assert.Equal(0, alpha.Sum(), 1e-12);
+        for (int m = 0; m < 5; m++)
+            Assert.True(alpha[m] <= (m == y ? c : 0) + 1e-12, $"α[{m}] = {alpha[m]} breaks its bound");
+        double best = Objective(alpha, b);
+        var rng = new Rng(4);
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            // Move mass ε from one coordinate to another; keep it only if it stays feasible.
+            int from = rng.NextInt(5), to = rng.NextInt(5);
+            double epsilon = 0.05 * rng.NextDouble();
+            double[] moved = (double[])alpha.Clone();
+            moved[from] -= epsilon;
+            moved[to] += epsilon;
+            if (moved[to] <= (to == y ? c : 0))
+                Assert.True(Objective(moved, b) >= best - 1e-12, $"moving {epsilon:g3} from {from} to {to} lowers the objective");
+        }
+    }
+
+    [Fact]
+    public void Crammer_Singer_fit_classifies_unseen_digits_well_and_round_trips()
+    {
+        var model = new LinearSvmTrainer(new LinearSvmOptions { Multiclass = LinearSvmMulticlass.CrammerSinger }).Fit(Train);
+        using var folder = new TempFolder();
+        var loaded = LinearSvm.FromModelFile(SaveAndLoad(model, folder, Train));
+
+        Assert.InRange(Accuracy(model, Test), 0.85, 1.0);
+        Assert.Equal(LinearSvmMulticlass.CrammerSinger, loaded.Multiclass);
+        AssertBitIdentical(Predict(model, Test), Predict(loaded, Test));
+    }
+
+    [Fact]
     public void Model_does_not_depend_on_the_thread_count()
     {
         var data = Train.Take(600);
