@@ -17,10 +17,14 @@ namespace Digits.Classical;
 /// sorting (Keerthi et al., section 3.1, <see cref="SolveSubProblem"/>).
 /// </para>
 /// <para>
+/// The weights are kept feature-major, (features + 1) × classes, so that one sweep over a sample's nonzero pixels
+/// gives all k scores, and one more applies all k updates, instead of k sparse dot products and k axpys.
+/// </para>
+/// <para>
 /// It stops when, over a pass, no sample's gradient spread maxₘ Gᵢᵐ − min{Gᵢᵐ : αᵢᵐ &lt; Cᵢᵐ} exceeds the tolerance.
 /// </para>
 /// </remarks>
-internal static class CrammerSingerSolver
+internal static unsafe class CrammerSingerSolver
 {
     /// <summary>
     /// Solves on <paramref name="samples"/> with labels in 0..classes−1. Writes W (classes × (features + 1), each
@@ -30,13 +34,15 @@ internal static class CrammerSingerSolver
         double tolerance, int maxPasses, Rng rng, Span<float> w)
     {
         int n = samples.Count, stride = w.Length / classes, d = stride - 1;
-        w.Clear();
+        float[] byFeature = new float[stride * classes];
         double[] alpha = new double[n * classes];
         double[] gradient = new double[classes], b = new double[classes], updated = new double[classes], sorted = new double[classes];
+        float[] scores = new float[classes], change = new float[classes];
         int[] order = new int[n];
         for (int i = 0; i < n; i++)
             order[i] = i;
 
+        var outcome = new DualCoordinateDescent.Outcome(maxPasses, false);
         for (int pass = 1; pass <= maxPasses; pass++)
         {
             rng.Shuffle(order.AsSpan());
@@ -46,13 +52,12 @@ internal static class CrammerSingerSolver
                 double a = samples.SquaredNorms[i] + 1;
                 int y = labels[i];
                 Span<double> alphaI = alpha.AsSpan(i * classes, classes);
-                for (int m = 0; m < classes; m++)
-                    gradient[m] = (m == y ? 0 : 1) + samples.Dot(i, w.Slice(m * stride, d)) + w[m * stride + d];
+                Scores(samples, i, byFeature, d, scores);
                 double minG = double.PositiveInfinity, maxG = double.NegativeInfinity;
                 for (int m = 0; m < classes; m++)
                 {
-                    double bound = m == y ? c : 0;
-                    if (alphaI[m] < bound && gradient[m] < minG)
+                    gradient[m] = (m == y ? 0 : 1) + scores[m];
+                    if (alphaI[m] < (m == y ? c : 0) && gradient[m] < minG)
                         minG = gradient[m];
                     maxG = Math.Max(maxG, gradient[m]);
                 }
@@ -64,18 +69,63 @@ internal static class CrammerSingerSolver
                 SolveSubProblem(a, y, c, b, updated, sorted);
                 for (int m = 0; m < classes; m++)
                 {
-                    double change = updated[m] - alphaI[m];
-                    if (Math.Abs(change) <= 1e-12)
-                        continue;
+                    change[m] = (float)(updated[m] - alphaI[m]);
                     alphaI[m] = updated[m];
-                    samples.AddTo(i, (float)change, w.Slice(m * stride, d));
-                    w[m * stride + d] += (float)change;
                 }
+                AddOuter(samples, i, change, byFeature, d);
             }
             if (spread <= tolerance)
-                return new DualCoordinateDescent.Outcome(pass, true);
+            {
+                outcome = new DualCoordinateDescent.Outcome(pass, true);
+                break;
+            }
         }
-        return new DualCoordinateDescent.Outcome(maxPasses, false);
+        for (int m = 0; m < classes; m++)
+        {
+            for (int j = 0; j <= d; j++)
+                w[m * stride + j] = byFeature[j * classes + m];
+        }
+        return outcome;
+    }
+
+    /// <summary>scores[m] = wₘ·x̂ᵢ for every class m, with W feature-major (features + 1) × classes, bias row last.</summary>
+    private static void Scores(SparsePixels samples, int i, float[] byFeature, int biasRow, Span<float> scores)
+    {
+        int k = scores.Length, start = samples.Offsets[i], end = samples.Offsets[i + 1];
+        fixed (float* w = byFeature, z = scores, values = samples.Values)
+        fixed (ushort* indices = samples.Indices)
+        {
+            float* bias = w + biasRow * k;
+            for (int m = 0; m < k; m++)
+                z[m] = bias[m];
+            for (int p = start; p < end; p++)
+            {
+                float v = values[p];
+                float* row = w + indices[p] * k;
+                for (int m = 0; m < k; m++)
+                    z[m] += row[m] * v;
+            }
+        }
+    }
+
+    /// <summary>wₘ += change[m]·x̂ᵢ for every class m at once: W += x̂ᵢ ⊗ change.</summary>
+    private static void AddOuter(SparsePixels samples, int i, ReadOnlySpan<float> change, float[] byFeature, int biasRow)
+    {
+        int k = change.Length, start = samples.Offsets[i], end = samples.Offsets[i + 1];
+        fixed (float* w = byFeature, delta = change, values = samples.Values)
+        fixed (ushort* indices = samples.Indices)
+        {
+            float* bias = w + biasRow * k;
+            for (int m = 0; m < k; m++)
+                bias[m] += delta[m];
+            for (int p = start; p < end; p++)
+            {
+                float v = values[p];
+                float* row = w + indices[p] * k;
+                for (int m = 0; m < k; m++)
+                    row[m] += delta[m] * v;
+            }
+        }
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Digits.Persistence;
 
 namespace Digits.Classical;
@@ -22,11 +22,11 @@ public sealed class LinearSvm : IPersistableModel
 
     /// <param name="weights">classes × 784, row-major; kept, not copied.</param>
     /// <param name="bias">One per class; kept, not copied.</param>
-    /// <param name="loss">The loss it was trained with; recorded in <see cref="Architecture"/>.</param>
-    /// <param name="labels">Class labels in output order; <see cref="ModelMetadata.DigitLabels"/> when null.</param>
     /// <param name="multiclass">How the classes were trained; recorded in <see cref="Architecture"/>.</param>
-    public LinearSvm(float[] weights, float[] bias, bool deskew, LinearSvmLoss loss, IReadOnlyList<string>? labels = null,
-        LinearSvmMulticlass multiclass = LinearSvmMulticlass.OneVsRest)
+    /// <param name="loss">The binary loss of one-vs-rest; null for Crammer–Singer, which has its own.</param>
+    /// <param name="labels">Class labels in output order; <see cref="ModelMetadata.DigitLabels"/> when null.</param>
+    public LinearSvm(float[] weights, float[] bias, bool deskew, LinearSvmMulticlass multiclass, LinearSvmLoss? loss,
+        IReadOnlyList<string>? labels = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(bias);
@@ -35,6 +35,8 @@ public sealed class LinearSvm : IPersistableModel
             throw new ArgumentException($"has {bias.Length} values for {Labels.Count} classes", nameof(bias));
         if (weights.Length != Labels.Count * PixelFeatures.Count)
             throw new ArgumentException($"has {weights.Length} values, {Labels.Count} classes × {PixelFeatures.Count} pixels need {Labels.Count * PixelFeatures.Count}", nameof(weights));
+        if ((multiclass == LinearSvmMulticlass.OneVsRest) != loss.HasValue)
+            throw new ArgumentException("one-vs-rest needs a binary loss, and Crammer–Singer takes none", nameof(loss));
         _weights = weights;
         _bias = bias;
         Loss = loss;
@@ -50,12 +52,26 @@ public sealed class LinearSvm : IPersistableModel
 
     public string? Recipe => null;
 
-    public LinearSvmLoss Loss { get; }
+    /// <summary>The binary loss of a one-vs-rest model; null for Crammer–Singer.</summary>
+    public LinearSvmLoss? Loss { get; }
 
     public LinearSvmMulticlass Multiclass { get; }
 
-    public string Architecture => string.Create(CultureInfo.InvariantCulture,
-        $$"""{"inputs": {{PixelFeatures.Count}}, "classes": {{Labels.Count}}, "multiclass": "{{MulticlassName(Multiclass)}}", "loss": "{{LossName(Loss)}}", "probabilities": "softmax-of-decision-values"}""");
+    /// <summary>
+    /// For example <c>{"inputs":784,"classes":10,"multiclass":"one-vs-rest","loss":"squared-hinge",...}</c>;
+    /// <c>loss</c> only for one-vs-rest.
+    /// </summary>
+    public string Architecture
+    {
+        get
+        {
+            var json = new JsonObject { ["inputs"] = PixelFeatures.Count, ["classes"] = Labels.Count, ["multiclass"] = MulticlassName(Multiclass) };
+            if (Loss is { } loss)
+                json["loss"] = LossName(loss);
+            json["probabilities"] = "softmax-of-decision-values";
+            return json.ToJsonString();
+        }
+    }
 
     public Preprocessing Preprocessing { get; }
 
@@ -91,16 +107,17 @@ public sealed class LinearSvm : IPersistableModel
             lossName = StringProperty(architecture.RootElement, "loss");
             multiclassName = StringProperty(architecture.RootElement, "multiclass");
         }
-        LinearSvmLoss loss = lossName == LossName(LinearSvmLoss.Hinge) ? LinearSvmLoss.Hinge
-            : lossName == LossName(LinearSvmLoss.SquaredHinge) ? LinearSvmLoss.SquaredHinge
-            : throw new DigitsException(file.Name, $"architecture 'loss' is '{lossName}', expected 'hinge' or 'squared-hinge'");
         LinearSvmMulticlass multiclass = multiclassName == MulticlassName(LinearSvmMulticlass.OneVsRest) ? LinearSvmMulticlass.OneVsRest
             : multiclassName == MulticlassName(LinearSvmMulticlass.CrammerSinger) ? LinearSvmMulticlass.CrammerSinger
             : throw new DigitsException(file.Name, $"architecture 'multiclass' is '{multiclassName}', expected 'one-vs-rest' or 'crammer-singer'");
+        LinearSvmLoss? loss = multiclass == LinearSvmMulticlass.CrammerSinger ? null
+            : lossName == LossName(LinearSvmLoss.Hinge) ? LinearSvmLoss.Hinge
+            : lossName == LossName(LinearSvmLoss.SquaredHinge) ? LinearSvmLoss.SquaredHinge
+            : throw new DigitsException(file.Name, $"architecture 'loss' is '{lossName}', expected 'hinge' or 'squared-hinge'");
         int classes = file.Metadata.Labels.Count;
         return new LinearSvm(
             file.RequireFloats("weight", classes, PixelFeatures.Count), file.RequireFloats("bias", classes),
-            file.Metadata.Preprocessing.Deskew, loss, file.Metadata.Labels, multiclass);
+            file.Metadata.Preprocessing.Deskew, multiclass, loss, file.Metadata.Labels);
     }
 
     private static string LossName(LinearSvmLoss loss) => loss == LinearSvmLoss.Hinge ? "hinge" : "squared-hinge";

@@ -42,7 +42,8 @@ public sealed class LinearSvmTrainer
             FitOneVsRest(samples, train.Labels, classes, weights, bias);
         var labels = classes == ModelMetadata.DigitLabels.Count ? ModelMetadata.DigitLabels
             : Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
-        return new LinearSvm(weights, bias, _options.Deskew, _options.Loss, labels, _options.Multiclass);
+        LinearSvmLoss? loss = _options.Multiclass == LinearSvmMulticlass.OneVsRest ? _options.Loss : null;
+        return new LinearSvm(weights, bias, _options.Deskew, _options.Multiclass, loss, labels);
     }
 
     private void FitOneVsRest(SparsePixels samples, byte[] labels, int classes, float[] weights, float[] bias)

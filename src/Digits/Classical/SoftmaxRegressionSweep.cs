@@ -16,8 +16,10 @@ public static class SoftmaxRegressionSweep
     /// </summary>
     /// <remarks>
     /// The features are prepared once and shared. The fits run side by side, one per thread, rather than one after
-    /// another each on every thread: a fit's matrix products are too thin to keep two cores busy on a subset, and
-    /// separate fits need no synchronization. Each fit is deterministic, so the points do not depend on the thread count.
+    /// another each on every thread: separate fits share nothing but the read-only features, while one fit's threads
+    /// meet at every matrix product, about a hundred times per fit. (<see cref="Tensors.WorkerPool"/> runs one job at a
+    /// time; a fit that finds it busy computes on its own thread.) Each fit is deterministic, so the points do not
+    /// depend on the thread count.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">A C is not positive, or an option is out of range.</exception>
     public static IReadOnlyList<ParameterSweepPoint> Run(LabeledImages train, LabeledImages validation, IReadOnlyList<double> cs,

@@ -122,7 +122,7 @@ public class SoftmaxRegressionTests
     [Fact]
     public void Loading_a_file_of_another_kind_names_the_file_and_both_kinds()
     {
-        var svm = new LinearSvm(new float[7840], new float[10], deskew: false, LinearSvmLoss.SquaredHinge);
+        var svm = new LinearSvm(new float[7840], new float[10], deskew: false, LinearSvmMulticlass.CrammerSinger, loss: null);
         using var folder = new TempFolder();
         var file = SaveAndLoad(svm, folder, Train);
 
