@@ -30,7 +30,7 @@ internal static unsafe class CrammerSingerSolver
     /// Solves on <paramref name="samples"/> with labels in 0..classes−1. Writes W (classes × (features + 1), each
     /// class's weights then its bias) and returns the passes taken and whether the tolerance was met.
     /// </summary>
-    public static DualCoordinateDescent.Outcome Solve(SparsePixels samples, ReadOnlySpan<byte> labels, int classes, double c,
+    public static DualSolverOutcome Solve(SparsePixels samples, ReadOnlySpan<byte> labels, int classes, double c,
         double tolerance, int maxPasses, Rng rng, Span<float> w)
     {
         int n = samples.Count, stride = w.Length / classes, d = stride - 1;
@@ -42,7 +42,7 @@ internal static unsafe class CrammerSingerSolver
         for (int i = 0; i < n; i++)
             order[i] = i;
 
-        var outcome = new DualCoordinateDescent.Outcome(maxPasses, false);
+        var outcome = new DualSolverOutcome(maxPasses, false);
         for (int pass = 1; pass <= maxPasses; pass++)
         {
             rng.Shuffle(order.AsSpan());
@@ -76,7 +76,7 @@ internal static unsafe class CrammerSingerSolver
             }
             if (spread <= tolerance)
             {
-                outcome = new DualCoordinateDescent.Outcome(pass, true);
+                outcome = new DualSolverOutcome(pass, true);
                 break;
             }
         }

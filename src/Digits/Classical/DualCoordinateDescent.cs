@@ -23,16 +23,11 @@ namespace Digits.Classical;
 /// </remarks>
 internal static class DualCoordinateDescent
 {
-    /// <summary>The result of one binary solve.</summary>
-    /// <param name="Passes">Passes over the active samples.</param>
-    /// <param name="Converged">Whether the tolerance was met before the pass limit.</param>
-    public readonly record struct Outcome(int Passes, bool Converged);
-
     /// <summary>
     /// Solves one binary problem on <paramref name="samples"/>; <paramref name="positive"/> says which have y = +1.
     /// Writes w (features + 1: the weights, then the bias) and the dual variables α (one per sample).
     /// </summary>
-    public static Outcome Solve(SparsePixels samples, ReadOnlySpan<bool> positive, double c, LinearSvmLoss loss,
+    public static DualSolverOutcome Solve(SparsePixels samples, ReadOnlySpan<bool> positive, double c, LinearSvmLoss loss,
         double tolerance, int maxPasses, bool shrinking, Rng rng, Span<float> w, Span<double> alpha)
     {
         int n = samples.Count, d = w.Length - 1;
@@ -46,7 +41,6 @@ internal static class DualCoordinateDescent
         for (int i = 0; i < n; i++)
             active[i] = i;
         int activeCount = n;
-        // Q̄ᵢᵢ = ‖xᵢ‖² + 1 (the bias feature) + Dᵢᵢ.
         double oldMax = double.PositiveInfinity, oldMin = double.NegativeInfinity;
 
         for (int pass = 1; pass <= maxPasses; pass++)
@@ -91,6 +85,7 @@ internal static class DualCoordinateDescent
                 newMin = Math.Min(newMin, projected);
                 if (Math.Abs(projected) > 1e-12)
                 {
+                    // The exact minimizer along αᵢ, clipped to the box; Q̄ᵢᵢ = ‖xᵢ‖² + 1 (the bias feature) + Dᵢᵢ.
                     double previous = alpha[i];
                     alpha[i] = Math.Min(Math.Max(previous - g / (squaredNorms[i] + 1 + diagonal), 0), upper);
                     float step = (float)((alpha[i] - previous) * y);
@@ -102,7 +97,7 @@ internal static class DualCoordinateDescent
             if (newMax - newMin <= tolerance)
             {
                 if (activeCount == n)
-                    return new Outcome(pass, true);
+                    return new DualSolverOutcome(pass, true);
                 activeCount = n;
                 oldMax = double.PositiveInfinity;
                 oldMin = double.NegativeInfinity;
@@ -111,6 +106,6 @@ internal static class DualCoordinateDescent
             oldMax = newMax <= 0 ? double.PositiveInfinity : newMax;
             oldMin = newMin >= 0 ? double.NegativeInfinity : newMin;
         }
-        return new Outcome(maxPasses, false);
+        return new DualSolverOutcome(maxPasses, false);
     }
 }

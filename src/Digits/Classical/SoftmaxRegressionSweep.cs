@@ -42,7 +42,7 @@ public static class SoftmaxRegressionSweep
         var points = new ParameterSweepPoint[cs.Count];
         Parallel.For(0, cs.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
         {
-            var model = SoftmaxRegressionTrainer.Fit(features, train.Labels, train.Count, train.ClassCount, perC[i], null).Model;
+            var model = SoftmaxRegressionTrainer.Fit(features, train.Labels, train.Count, train.ClassCount, perC[i], null);
             points[i] = new ParameterSweepPoint(cs[i], Accuracy(model, validation));
         });
         return points;

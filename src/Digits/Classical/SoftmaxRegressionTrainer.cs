@@ -28,11 +28,11 @@ public sealed class SoftmaxRegressionTrainer
         ArgumentNullException.ThrowIfNull(train);
         using var threads = new ThreadScope(_options.Threads);
         float[] features = PixelFeatures.UnitFloats(train, _options.Deskew);
-        return Fit(features, train.Labels, train.Count, train.ClassCount, _options, onStep).Model;
+        return Fit(features, train.Labels, train.Count, train.ClassCount, _options, onStep);
     }
 
-    /// <summary>The fit on prepared features (see <see cref="PixelFeatures.UnitFloats"/>), with the optimizer's report.</summary>
-    internal static (SoftmaxRegression Model, LbfgsResult Result) Fit(float[] features, byte[] labels, int count, int classes,
+    /// <summary>The fit on prepared features (see <see cref="PixelFeatures.UnitFloats"/>).</summary>
+    internal static SoftmaxRegression Fit(float[] features, byte[] labels, int count, int classes,
         SoftmaxRegressionOptions options, Action<LbfgsStep>? onStep)
     {
         if (count == 0)
@@ -46,12 +46,11 @@ public sealed class SoftmaxRegressionTrainer
             RelativeObjectiveTolerance = options.Tolerance,
         });
         float[] parameters = new float[objective.ParameterCount];
-        var result = optimizer.Minimize(objective.Evaluate, parameters, onStep);
+        optimizer.Minimize(objective.Evaluate, parameters, onStep);
         float[] weights = new float[classes * PixelFeatures.Count], bias = new float[classes];
         objective.ToModel(parameters, weights, bias);
         var labelNames = classes == ModelMetadata.DigitLabels.Count ? ModelMetadata.DigitLabels
             : Enumerable.Range(0, classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        var model = new SoftmaxRegression(weights, bias, options.Deskew, labelNames);
-        return (model, result);
+        return new SoftmaxRegression(weights, bias, options.Deskew, labelNames);
     }
 }
