@@ -1,0 +1,79 @@
+using System.Globalization;
+using Digits.Data;
+using Digits.Persistence;
+
+namespace Digits.Classical;
+
+/// <summary>
+/// Fits a <see cref="LinearSvm"/>. One-vs-rest: one binary SVM per class against the rest, each by
+/// <see cref="DualCoordinateDescent"/>; the binary problems are independent and run in parallel, each drawing its
+/// sample order from its own stream of the seed, so the model does not depend on the thread count. Crammer–Singer:
+/// one joint problem by <see cref="CrammerSingerSolver"/> on one thread.
+/// </summary>
+public sealed class LinearSvmTrainer
+{
+    private readonly LinearSvmOptions _options;
+
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it.</exception>
+    public LinearSvmTrainer(LinearSvmOptions? options = null)
+    {
+        _options = options ?? new LinearSvmOptions();
+        _options.Validate();
+    }
+
+    public LinearSvmOptions Options => _options;
+
+    /// <summary>Fits on every image of <paramref name="train"/>.</summary>
+    public LinearSvm Fit(LabeledImages train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0)
+            throw new ArgumentException("has no images to train on", nameof(train));
+        if (train.PixelsPerImage != PixelFeatures.Count)
+            throw new ArgumentException($"images are {train.Rows}×{train.Cols}, the linear SVM takes 28×28", nameof(train));
+        const int d = PixelFeatures.Count;
+        int n = train.Count, classes = train.ClassCount;
+        var pixels = PixelFeatures.Pixels(train.Pixels, n, _options.Deskew);
+        var samples = new SparsePixels(pixels.Span, n);
+        float[] weights = new float[classes * d], bias = new float[classes];
+        if (_options.Multiclass == LinearSvmMulticlass.CrammerSinger)
+            FitCrammerSinger(samples, train.Labels, classes, weights, bias);
+        else
+            FitOneVsRest(samples, train.Labels, classes, weights, bias);
+        var labels = classes == ModelMetadata.DigitLabels.Count ? ModelMetadata.DigitLabels
+            : Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
+        LinearSvmLoss? loss = _options.Multiclass == LinearSvmMulticlass.OneVsRest ? _options.Loss : null;
+        return new LinearSvm(weights, bias, _options.Deskew, _options.Multiclass, loss, labels);
+    }
+
+    private void FitOneVsRest(SparsePixels samples, byte[] labels, int classes, float[] weights, float[] bias)
+    {
+        const int d = PixelFeatures.Count;
+        int n = samples.Count;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads == 0 ? Environment.ProcessorCount : _options.Threads };
+        Parallel.For(0, classes, parallel, c =>
+        {
+            var positive = new bool[n];
+            for (int i = 0; i < n; i++)
+                positive[i] = labels[i] == c;
+            var w = new float[d + 1];
+            DualCoordinateDescent.Solve(samples, positive, _options.C, _options.Loss, _options.Tolerance,
+                _options.MaxPasses, _options.Shrinking, Rng.Derive((ulong)_options.Seed, (ulong)c), w, new double[n]);
+            w.AsSpan(0, d).CopyTo(weights.AsSpan(c * d, d));
+            bias[c] = w[d];
+        });
+    }
+
+    private void FitCrammerSinger(SparsePixels samples, byte[] labels, int classes, float[] weights, float[] bias)
+    {
+        const int d = PixelFeatures.Count;
+        var w = new float[classes * (d + 1)];
+        CrammerSingerSolver.Solve(samples, labels, classes, _options.C, _options.Tolerance, _options.MaxPasses,
+            new Rng((ulong)_options.Seed), w);
+        for (int c = 0; c < classes; c++)
+        {
+            w.AsSpan(c * (d + 1), d).CopyTo(weights.AsSpan(c * d, d));
+            bias[c] = w[c * (d + 1) + d];
+        }
+    }
+}

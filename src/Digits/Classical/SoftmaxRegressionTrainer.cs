@@ -1,0 +1,56 @@
+using Digits.Data;
+using Digits.Persistence;
+
+namespace Digits.Classical;
+
+/// <summary>
+/// Fits a <see cref="SoftmaxRegression"/> by minimizing <see cref="SoftmaxRegressionObjective"/> with
+/// <see cref="Lbfgs{T}"/>, starting from zero weights: the objective is strictly convex (L2 on W, and the bias is
+/// pinned down by the data), so the start changes only the time taken, not the answer.
+/// </summary>
+public sealed class SoftmaxRegressionTrainer
+{
+    private readonly SoftmaxRegressionOptions _options;
+
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it.</exception>
+    public SoftmaxRegressionTrainer(SoftmaxRegressionOptions? options = null)
+    {
+        _options = options ?? new SoftmaxRegressionOptions();
+        _options.Validate();
+    }
+
+    public SoftmaxRegressionOptions Options => _options;
+
+    /// <summary>Fits on every image of <paramref name="train"/>.</summary>
+    /// <param name="onStep">Called after each L-BFGS iteration, e.g. to log the objective; may be null.</param>
+    public SoftmaxRegression Fit(LabeledImages train, Action<LbfgsStep>? onStep = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        using var threads = new ThreadScope(_options.Threads);
+        float[] features = PixelFeatures.UnitFloats(train, _options.Deskew);
+        return Fit(features, train.Labels, train.Count, train.ClassCount, _options, onStep);
+    }
+
+    /// <summary>The fit on prepared features (see <see cref="PixelFeatures.UnitFloats"/>).</summary>
+    internal static SoftmaxRegression Fit(float[] features, byte[] labels, int count, int classes,
+        SoftmaxRegressionOptions options, Action<LbfgsStep>? onStep)
+    {
+        if (count == 0)
+            throw new ArgumentException("has no images to train on", nameof(count));
+        var objective = new SoftmaxRegressionObjective(features, labels, count, PixelFeatures.Count, classes, options.C);
+        var optimizer = new Lbfgs<float>(objective.ParameterCount, new LbfgsOptions
+        {
+            Memory = options.Memory,
+            MaxIterations = options.MaxIterations,
+            GradientTolerance = options.Tolerance,
+            RelativeObjectiveTolerance = options.Tolerance,
+        });
+        float[] parameters = new float[objective.ParameterCount];
+        optimizer.Minimize(objective.Evaluate, parameters, onStep);
+        float[] weights = new float[classes * PixelFeatures.Count], bias = new float[classes];
+        objective.ToModel(parameters, weights, bias);
+        var labelNames = classes == ModelMetadata.DigitLabels.Count ? ModelMetadata.DigitLabels
+            : Enumerable.Range(0, classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new SoftmaxRegression(weights, bias, options.Deskew, labelNames);
+    }
+}

@@ -1,0 +1,22 @@
+using Digits.Tensors;
+
+namespace Digits.Classical;
+
+/// <summary>
+/// Sets <see cref="WorkerPool.Threads"/> for the duration of a fit and restores it afterwards. The pool's setting is
+/// process-wide, so two fits with different thread counts at the same time see whichever was set last; results do
+/// not depend on it, only speed does.
+/// </summary>
+internal readonly struct ThreadScope : IDisposable
+{
+    private readonly int _saved;
+
+    /// <param name="threads">The thread count wanted; 0 means one per core.</param>
+    public ThreadScope(int threads)
+    {
+        _saved = WorkerPool.Threads;
+        WorkerPool.Threads = threads == 0 ? Environment.ProcessorCount : threads;
+    }
+
+    public void Dispose() => WorkerPool.Threads = _saved;
+}
