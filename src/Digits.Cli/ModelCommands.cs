@@ -100,6 +100,9 @@ internal static class ModelCommands
                 case EnsembleClassifier ensemble:
                     CnnOnnxExporter.Export(ensemble, output);
                     break;
+                case Classical.SoftmaxRegression logreg:
+                    Classical.SoftmaxRegressionOnnxExporter.Save(logreg, output);
+                    break;
                 default:
                     throw new DigitsException(path, $"ONNX export is not available for {loaded.Kind} models");
             }

@@ -1,3 +1,4 @@
+using Digits.Classical;
 using Digits.Neural;
 using Digits.Persistence;
 
@@ -14,6 +15,8 @@ public static class ModelLoader
     {
         ModelKind.Cnn => CnnClassifier.FromModelFile(file),
         ModelKind.Ensemble => EnsembleClassifier.FromModelFile(file),
+        ModelKind.LogReg => SoftmaxRegression.FromModelFile(file),
+        ModelKind.LinearSvm => LinearSvm.FromModelFile(file),
         _ => throw new DigitsException(file.Name, $"model kind '{file.Metadata.Kind}' cannot be loaded by this build"),
     };
 }

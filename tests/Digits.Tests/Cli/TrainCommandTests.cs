@@ -50,6 +50,37 @@ public class TrainCommandTests
         Assert.True(new FileInfo(tmp.File("fast.onnx")).Length > 100_000);
     }
 
+    [Theory]
+    [InlineData("logreg")]
+    [InlineData("linear-svm")]
+    public void Classical_models_train_save_and_evaluate_from_the_cli(string kind)
+    {
+        using var tmp = new TempFolder();
+        string model = tmp.File(kind + ".safetensors");
+        var train = CliRunner.Run("train", kind, "--data", TestData.MnistDirectory, "--subset", "2000", "--validation", "0.2", "--deskew", "--out", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var json = train.Json();
+        Assert.Equal(kind, json.GetProperty("kind").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("recipe").ValueKind);
+        Assert.InRange(json.GetProperty("test_accuracy").GetDouble(), 0.8, 1.0);
+        Assert.InRange(json.GetProperty("validation_accuracy").GetDouble(), 0.75, 1.0);
+        Assert.True(ModelFile.Load(model).Metadata.Preprocessing.Deskew);
+
+        var evaluate = CliRunner.Run("evaluate", model, "--data", TestData.MnistDirectory, "--json");
+        Assert.Equal(0, evaluate.ExitCode);
+        Assert.Equal(json.GetProperty("test_accuracy").GetDouble(), evaluate.Json().GetProperty("accuracy").GetDouble());
+        var info = CliRunner.Run("model", "info", model, "--json");
+        Assert.Equal(kind, info.Json().GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void A_bad_regularization_is_a_usage_error_naming_the_option()
+    {
+        var r = CliRunner.Run("train", "logreg", "--C", "-1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: --C: ", r.Stderr);
+    }
+
     [Fact]
     public void A_truncated_model_file_is_one_error_line()
     {
