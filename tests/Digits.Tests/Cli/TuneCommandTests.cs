@@ -1,0 +1,31 @@
+namespace Digits.Tests.Cli;
+
+public class TuneCommandTests
+{
+    [Fact]
+    public void Tune_prints_the_contract_shape_draws_a_chart_and_saves_the_best()
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("tune", "logreg", "--data", TestData.MnistDirectory, "--subset", "900", "--grid", "C=0.01,1",
+            "--folds", "3", "--heatmap", tmp.File("sweep.png"), "--out", tmp.File("best.json"), "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var json = r.Json();
+        Assert.Equal("logreg", json.GetProperty("kind").GetString());
+        Assert.Equal(3, json.GetProperty("folds").GetInt32());
+        Assert.Equal(2, json.GetProperty("trials").GetArrayLength());
+        var trial = json.GetProperty("trials")[0];
+        Assert.Equal(0.01, trial.GetProperty("params").GetProperty("C").GetDouble());
+        Assert.InRange(trial.GetProperty("cv_mean").GetDouble(), 0.5, 1.0);
+        Assert.True(json.GetProperty("best").TryGetProperty("C", out _));
+        Assert.True(File.Exists(json.GetProperty("heatmap").GetString()));
+        Assert.Contains("\"best\"", File.ReadAllText(tmp.File("best.json")));
+    }
+
+    [Fact]
+    public void A_bad_grid_is_a_usage_error()
+    {
+        var r = CliRunner.Run("tune", "logreg", "--grid", "gamma=1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("error: --grid: unknown parameter 'gamma', expected one of C", r.Stderr.Trim());
+    }
+}
