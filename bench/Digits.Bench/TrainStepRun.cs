@@ -9,7 +9,8 @@ namespace Digits.Bench;
 /// Times the Keras MNIST convnet (issue 5's like-for-like speed comparison with libtorch): one training step at
 /// batch 128 (forward, softmax cross-entropy, backward, Adam) layer by layer on 1 and 2 threads, then inference
 /// in eval mode for 10k images and for one image. Medians over many steps, because other processes share the
-/// machine and a mean would average their bursts in. Arguments: optional timed steps per thread count (default 30).
+/// machine and a mean would average their bursts in, after 30 warm-up steps so that tiered compilation has
+/// replaced the hot loops with optimized code. Arguments: optional timed steps per thread count (default 30).
 /// </summary>
 internal static class TrainStepRun
 {
@@ -36,7 +37,7 @@ internal static class TrainStepRun
             var network = new Network(input, Keras, Batch, 1);
             var adam = new Adam(network.Parameters);
             var stepper = new LayerStepper(network);
-            for (int step = 0; step < 5; step++)
+            for (int step = 0; step < 30; step++)
             {
                 stepper.Step(images, labels, adam, null);
             }
