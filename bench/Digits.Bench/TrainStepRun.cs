@@ -77,7 +77,7 @@ internal static class TrainStepRun
                 int count = Math.Min(InferenceBatch, InferenceImages - start);
                 network.Forward(images.AsSpan(start * size, count * size), count, false);
             }
-        }, 5);
+        }, 3);
         double one = BestMs(() => network.Forward(images.AsSpan(0, size), 1, false), 200);
         Console.WriteLine($"threads {threads}: inference {InferenceImages} images {all:F0} ms ({InferenceImages * 1000 / all:F0} images/s), one image {one:F3} ms");
     }
