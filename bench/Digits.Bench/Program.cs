@@ -6,11 +6,17 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Digits.Bench;
 
-// `-- quick [paths]` prints Stopwatch best-of GFLOP/s for tuning (see QuickRun); anything else goes to BenchmarkDotNet, e.g.
-// `dotnet run -c Release --project bench/Digits.Bench -- --filter '*Gemm*'`.
+// `-- quick [paths]` prints Stopwatch best-of GFLOP/s for tuning (see QuickRun); `-- train-step [steps]` times the
+// Keras convnet's training step layer by layer and its inference (see TrainStepRun); anything else goes to
+// BenchmarkDotNet, e.g. `dotnet run -c Release --project bench/Digits.Bench -- --filter '*Gemm*'`.
 if (args is ["quick", ..])
 {
     QuickRun.Print(args.Skip(1).ToArray());
+    return;
+}
+if (args is ["train-step", ..])
+{
+    TrainStepRun.Print(args.Skip(1).ToArray());
     return;
 }
 

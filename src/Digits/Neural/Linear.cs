@@ -30,6 +30,13 @@ public sealed class Linear : Layer
         FillUniform(Store.Value(bias), inFeatures, rng);
     }
 
+    /// <summary>
+    /// Up to this many samples the forward pass takes one dot product per output instead of a GEMM: a GEMM packs
+    /// the whole weight (4.7 MB for the Keras convnet's dense1) whatever the batch, which for one image costs more
+    /// than reading the weight once.
+    /// </summary>
+    private const int DotProductBatch = 4;
+
     // inp is (B,in), weight is (out,in), bias is (out), out is (B,out)
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training)
     {
@@ -37,8 +44,23 @@ public sealed class Linear : Layer
         {
             return;
         }
-        Gemm.Multiply(false, true, batch, outFeatures, inFeatures, 1f, input, inFeatures, Store.Value(weight), inFeatures,
-            0f, output, outFeatures);
+        if (batch <= DotProductBatch)
+        {
+            ReadOnlySpan<float> w = Store.Value(weight);
+            for (int row = 0; row < batch; row++)
+            {
+                ReadOnlySpan<float> inRow = input.Slice(row * inFeatures, inFeatures);
+                for (int o = 0; o < outFeatures; o++)
+                {
+                    output[row * outFeatures + o] = TensorPrimitives.Dot(inRow, w.Slice(o * inFeatures, inFeatures));
+                }
+            }
+        }
+        else
+        {
+            Gemm.Multiply(false, true, batch, outFeatures, inFeatures, 1f, input, inFeatures, Store.Value(weight), inFeatures,
+                0f, output, outFeatures);
+        }
         ReadOnlySpan<float> b = Store.Value(bias);
         for (int row = 0; row < batch; row++)
         {

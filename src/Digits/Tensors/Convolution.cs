@@ -101,13 +101,12 @@ public static unsafe class Convolution
         {
             int columnsLength = g.ColumnRows * g.OutputPlane;
             float* columns = scratch + (nint)chunk * columnsLength;
-            var columnSpan = new Span<float>(columns, columnsLength);
             (int start, int end) = ChunkImages(batch, chunk, Chunks(batch));
             for (int image = start; image < end; image++)
             {
-                var inp = new ReadOnlySpan<float>(input + (nint)image * g.InputSize, g.InputSize);
                 float* outImage = output + (nint)image * g.OutputSize;
-                ImageColumns.Im2Col(inp, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columnSpan);
+                ImageColumns.Im2Col(input + (nint)image * g.InputSize, g.Channels, g.Height, g.Width,
+                    g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns);
                 SerialGemm.Multiply(false, false, g.OutChannels, g.OutputPlane, g.ColumnRows, 1f,
                     weight, g.ColumnRows, columns, g.OutputPlane, 0f, outImage, g.OutputPlane);
                 ChannelBias.Add(new Span<float>(outImage, g.OutputSize), new ReadOnlySpan<float>(bias, g.OutChannels), g.OutputPlane);
@@ -125,16 +124,15 @@ public static unsafe class Convolution
             int chunks = Chunks(batch);
             int columnsLength = g.ColumnRows * g.OutputPlane;
             float* columns = scratch + (nint)chunk * columnsLength;
-            var columnSpan = new Span<float>(columns, columnsLength);
             float* dweight = scratch + (nint)chunks * columnsLength + (nint)chunk * (g.WeightSize + g.OutChannels);
             var dbias = new Span<float>(dweight + g.WeightSize, g.OutChannels);
             dbias.Clear();
             (int start, int end) = ChunkImages(batch, chunk, chunks);
             for (int image = start; image < end; image++)
             {
-                var inp = new ReadOnlySpan<float>(input + (nint)image * g.InputSize, g.InputSize);
                 float* dout = doutput + (nint)image * g.OutputSize;
-                ImageColumns.Im2Col(inp, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columnSpan);
+                ImageColumns.Im2Col(input + (nint)image * g.InputSize, g.Channels, g.Height, g.Width,
+                    g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns);
                 // dweight (OC, C*KH*KW) (+)= dout (OC, OH*OW) · columns^T
                 SerialGemm.Multiply(false, true, g.OutChannels, g.ColumnRows, g.OutputPlane, 1f,
                     dout, g.OutputPlane, columns, g.OutputPlane, image == start ? 0f : 1f, dweight, g.ColumnRows);
@@ -144,9 +142,9 @@ public static unsafe class Convolution
                     // dcolumns (C*KH*KW, OH*OW) = weight^T · dout, then folded back onto the image
                     SerialGemm.Multiply(true, false, g.ColumnRows, g.OutputPlane, g.OutChannels, 1f,
                         weight, g.ColumnRows, dout, g.OutputPlane, 0f, columns, g.OutputPlane);
-                    var dinp = new Span<float>(dinput + (nint)image * g.InputSize, g.InputSize);
-                    dinp.Clear();
-                    ImageColumns.Col2Im(columnSpan, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, dinp);
+                    float* dinp = dinput + (nint)image * g.InputSize;
+                    new Span<float>(dinp, g.InputSize).Clear();
+                    ImageColumns.Col2Im(columns, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, dinp);
                 }
             }
         }

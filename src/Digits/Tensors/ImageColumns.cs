@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Digits.Tensors;
 
 /// <summary>
@@ -17,37 +15,63 @@ public static class ImageColumns
     /// <summary>
     /// Unrolls one image. inp is (C,H,W), col is (C*KH*KW, OH*OW); positions in the zero padding read as 0.
     /// </summary>
-    public static void Im2Col(ReadOnlySpan<float> inp, int channels, int height, int width,
+    public static unsafe void Im2Col(ReadOnlySpan<float> inp, int channels, int height, int width,
         int kernelHeight, int kernelWidth, int stride, int padding, Span<float> col)
+    {
+        CheckLengths(inp.Length, col.Length, channels, height, width, kernelHeight, kernelWidth, stride, padding);
+        fixed (float* pInp = inp, pCol = col)
+        {
+            Im2Col(pInp, channels, height, width, kernelHeight, kernelWidth, stride, padding, pCol);
+        }
+    }
+
+    /// <summary>
+    /// Folds a column matrix back onto an image, ACCUMULATING: dinp is (C,H,W), dcol is (C*KH*KW, OH*OW). Each
+    /// input pixel receives the sum of the entries of every receptive field it appears in (the adjoint of
+    /// <see cref="Im2Col(ReadOnlySpan{float}, int, int, int, int, int, int, int, Span{float})"/>). Clear dinp first
+    /// for a plain gradient.
+    /// </summary>
+    public static unsafe void Col2Im(ReadOnlySpan<float> dcol, int channels, int height, int width,
+        int kernelHeight, int kernelWidth, int stride, int padding, Span<float> dinp)
+    {
+        CheckLengths(dinp.Length, dcol.Length, channels, height, width, kernelHeight, kernelWidth, stride, padding);
+        fixed (float* pDcol = dcol, pDinp = dinp)
+        {
+            Col2Im(pDcol, channels, height, width, kernelHeight, kernelWidth, stride, padding, pDinp);
+        }
+    }
+
+    /// <summary>The pointer form of the span overload, for callers that already hold pointers (convolution's work items).</summary>
+    internal static unsafe void Im2Col(float* inp, int channels, int height, int width,
+        int kernelHeight, int kernelWidth, int stride, int padding, float* col)
     {
         int outHeight = OutputSize(height, kernelHeight, stride, padding);
         int outWidth = OutputSize(width, kernelWidth, stride, padding);
         int plane = outHeight * outWidth;
-        int row = 0;
+        float* dst = col;
         for (int c = 0; c < channels; c++)
         {
             for (int ky = 0; ky < kernelHeight; ky++)
             {
-                for (int kx = 0; kx < kernelWidth; kx++, row++)
+                for (int kx = 0; kx < kernelWidth; kx++, dst += plane)
                 {
-                    Span<float> dst = col.Slice(row * plane, plane);
                     (int xStart, int xEnd) = InsideColumns(outWidth, width, kx, stride, padding);
+                    int ix0 = xStart * stride - padding + kx;
                     for (int y = 0; y < outHeight; y++)
                     {
-                        Span<float> dstRow = dst.Slice(y * outWidth, outWidth);
+                        float* dstRow = dst + y * outWidth;
                         int iy = y * stride - padding + ky;
                         if ((uint)iy >= (uint)height || xStart >= xEnd)
                         {
-                            dstRow.Clear();
+                            FloatRuns.Clear(dstRow, outWidth);
                             continue;
                         }
-                        ReadOnlySpan<float> srcRow = inp.Slice((c * height + iy) * width, width);
-                        dstRow[..xStart].Clear();
-                        dstRow[xEnd..].Clear();
-                        int ix0 = xStart * stride - padding + kx;
+                        FloatRuns.Clear(dstRow, xStart);
+                        FloatRuns.Clear(dstRow + xEnd, outWidth - xEnd);
+                        float* srcRow = inp + (c * height + iy) * width;
                         if (stride == 1)
                         {
-                            srcRow.Slice(ix0, xEnd - xStart).CopyTo(dstRow[xStart..xEnd]);
+                            FloatRuns.Copy(srcRow + ix0, dstRow + xStart, xEnd - xStart);
                         }
                         else
                         {
@@ -62,30 +86,26 @@ public static class ImageColumns
         }
     }
 
-    /// <summary>
-    /// Folds a column matrix back onto an image, ACCUMULATING: dinp is (C,H,W), dcol is (C*KH*KW, OH*OW). Each
-    /// input pixel receives the sum of the entries of every receptive field it appears in (the adjoint of
-    /// <see cref="Im2Col"/>). Clear dinp first for a plain gradient.
-    /// </summary>
-    public static void Col2Im(ReadOnlySpan<float> dcol, int channels, int height, int width,
-        int kernelHeight, int kernelWidth, int stride, int padding, Span<float> dinp)
+    /// <summary>The pointer form of the span overload, for callers that already hold pointers (convolution's work items).</summary>
+    internal static unsafe void Col2Im(float* dcol, int channels, int height, int width,
+        int kernelHeight, int kernelWidth, int stride, int padding, float* dinp)
     {
         int outHeight = OutputSize(height, kernelHeight, stride, padding);
         int outWidth = OutputSize(width, kernelWidth, stride, padding);
         int plane = outHeight * outWidth;
-        int row = 0;
+        float* src = dcol;
         for (int c = 0; c < channels; c++)
         {
             for (int ky = 0; ky < kernelHeight; ky++)
             {
-                for (int kx = 0; kx < kernelWidth; kx++, row++)
+                for (int kx = 0; kx < kernelWidth; kx++, src += plane)
                 {
-                    ReadOnlySpan<float> src = dcol.Slice(row * plane, plane);
                     (int xStart, int xEnd) = InsideColumns(outWidth, width, kx, stride, padding);
                     if (xStart >= xEnd)
                     {
                         continue;
                     }
+                    int ix0 = xStart * stride - padding + kx;
                     for (int y = 0; y < outHeight; y++)
                     {
                         int iy = y * stride - padding + ky;
@@ -93,13 +113,11 @@ public static class ImageColumns
                         {
                             continue;
                         }
-                        Span<float> dstRow = dinp.Slice((c * height + iy) * width, width);
-                        ReadOnlySpan<float> srcRow = src.Slice(y * outWidth, outWidth);
-                        int ix0 = xStart * stride - padding + kx;
+                        float* dstRow = dinp + (c * height + iy) * width;
+                        float* srcRow = src + y * outWidth;
                         if (stride == 1)
                         {
-                            Span<float> target = dstRow.Slice(ix0, xEnd - xStart);
-                            TensorPrimitives.Add(target, srcRow[xStart..xEnd], target);
+                            FloatRuns.Add(srcRow + xStart, dstRow + ix0, xEnd - xStart);
                         }
                         else
                         {
@@ -111,6 +129,18 @@ public static class ImageColumns
                     }
                 }
             }
+        }
+    }
+
+    private static void CheckLengths(int image, int columns, int channels, int height, int width,
+        int kernelHeight, int kernelWidth, int stride, int padding)
+    {
+        long columnLength = (long)channels * kernelHeight * kernelWidth
+            * OutputSize(height, kernelHeight, stride, padding) * OutputSize(width, kernelWidth, stride, padding);
+        if (image < (long)channels * height * width || columns < columnLength)
+        {
+            throw new ArgumentException(
+                $"{channels}×{height}×{width} image with a {kernelHeight}×{kernelWidth} kernel got image {image} and columns {columns} floats, need {channels * height * width} and {columnLength}");
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Digits.Tensors;
 
 /// <summary>
@@ -8,6 +11,9 @@ public static class Pooling
 {
     /// <summary>Below this many outputs a max pool runs on the calling thread: waking a worker costs microseconds.</summary>
     private const int ParallelThreshold = 1 << 15;
+
+    /// <summary>The largest output plane whose window offsets the 2×2 path tabulates on the stack (16 KB).</summary>
+    private const int MaxTwoByTwoPlane = 4096;
 
     /// <summary>
     /// out[n,y,x] = max over the window; argmax records the index within the input plane (y·W + x) of the maximum,
@@ -41,24 +47,51 @@ public static class Pooling
     private readonly unsafe struct MaxChunk(float* input, float* output, int* argmax, int planes, int chunks,
         int height, int width, int kernel, int stride) : IParallelBody
     {
-        /// <summary>The common 2×2, stride 2 window, unrolled.</summary>
-        private static void TwoByTwo(float* inp, float* outp, int* arg, int width, int outHeight, int outWidth)
+        /// <summary>
+        /// The common 2×2, stride 2 window: whole vectors of windows through gathers (branch-free: on real data the
+        /// maximum's position is unpredictable, and a mispredicted branch per comparison cost more than the rest),
+        /// the remaining windows one by one. 256-bit
+        /// gathers: .NET has no 512-bit gather intrinsic. <paramref name="offsets"/>[w] is window w's top-left index in the plane.
+        /// </summary>
+        private static void TwoByTwo(float* inp, float* outp, int* arg, int width, int outPlane, int* offsets)
         {
-            for (int y = 0; y < outHeight; y++)
+            int w = 0;
+            if (Avx2.IsSupported)
             {
-                int top = 2 * y * width;
-                for (int x = 0; x < outWidth; x++)
+                Vector256<int> right = Vector256.Create(1), down = Vector256.Create(width);
+                for (; w + 8 <= outPlane; w += 8)
                 {
-                    int i = top + 2 * x;
-                    float a = inp[i], b = inp[i + 1], c = inp[i + width], d = inp[i + width + 1];
-                    int best = b > a ? i + 1 : i;
-                    float value = b > a ? b : a;
-                    best = c > value ? i + width : best;
-                    value = c > value ? c : value;
-                    best = d > value ? i + width + 1 : best;
-                    outp[y * outWidth + x] = d > value ? d : value;
-                    arg[y * outWidth + x] = best;
+                    Vector256<int> at = Vector256.Load(offsets + w);
+                    Vector256<int> best = at;
+                    Vector256<float> value = Avx2.GatherVector256(inp, at, sizeof(float));
+                    Vector256<int> candidate = at + right;
+                    Vector256<float> v = Avx2.GatherVector256(inp, candidate, sizeof(float));
+                    Vector256<float> greater = Vector256.GreaterThan(v, value);
+                    best = Vector256.ConditionalSelect(greater.AsInt32(), candidate, best);
+                    value = Vector256.ConditionalSelect(greater, v, value);
+                    candidate = at + down;
+                    v = Avx2.GatherVector256(inp, candidate, sizeof(float));
+                    greater = Vector256.GreaterThan(v, value);
+                    best = Vector256.ConditionalSelect(greater.AsInt32(), candidate, best);
+                    value = Vector256.ConditionalSelect(greater, v, value);
+                    candidate = at + down + right;
+                    v = Avx2.GatherVector256(inp, candidate, sizeof(float));
+                    greater = Vector256.GreaterThan(v, value);
+                    Vector256.ConditionalSelect(greater.AsInt32(), candidate, best).Store(arg + w);
+                    Vector256.ConditionalSelect(greater, v, value).Store(outp + w);
                 }
+            }
+            for (; w < outPlane; w++)
+            {
+                int i = offsets[w];
+                float a = inp[i], b = inp[i + 1], c = inp[i + width], d = inp[i + width + 1];
+                int best = b > a ? i + 1 : i;
+                float value = b > a ? b : a;
+                best = c > value ? i + width : best;
+                value = c > value ? c : value;
+                best = d > value ? i + width + 1 : best;
+                outp[w] = d > value ? d : value;
+                arg[w] = best;
             }
         }
 
@@ -68,14 +101,20 @@ public static class Pooling
             int outWidth = ImageColumns.OutputSize(width, kernel, stride, 0);
             int inPlane = height * width, outPlane = outHeight * outWidth;
             int first = (int)((long)planes * chunk / chunks), end = (int)((long)planes * (chunk + 1) / chunks);
+            bool twoByTwo = kernel == 2 && stride == 2 && outPlane <= MaxTwoByTwoPlane;
+            int* offsets = stackalloc int[twoByTwo ? outPlane : 0];
+            for (int w = 0; twoByTwo && w < outPlane; w++)
+            {
+                offsets[w] = 2 * (w / outWidth) * width + 2 * (w % outWidth);
+            }
             for (int n = first; n < end; n++)
             {
                 float* inp = input + (nint)n * inPlane;
                 float* outp = output + (nint)n * outPlane;
                 int* arg = argmax + (nint)n * outPlane;
-                if (kernel == 2 && stride == 2)
+                if (twoByTwo)
                 {
-                    TwoByTwo(inp, outp, arg, width, outHeight, outWidth);
+                    TwoByTwo(inp, outp, arg, width, outPlane, offsets);
                     continue;
                 }
                 for (int y = 0; y < outHeight; y++)

@@ -28,6 +28,24 @@ public class DropoutMaskTests
     }
 
     [Fact]
+    public void Vector_and_scalar_draws_agree()
+    {
+        // the vector path fills groups of 16 elements: every element must still be the documented draw for (key, i)
+        float[] mask = new float[1000];
+        DropoutMask.Fill(mask, 0.3f, 99);
+        ulong threshold = (ulong)(0.3f * 4294967296.0);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            ulong z = 99UL + (ulong)(i / 2) * 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            ulong half = i % 2 == 0 ? z & 0xFFFF_FFFFUL : z >> 32;
+            Assert.Equal(half < threshold ? 0f : 1f / (1f - 0.3f), mask[i]);
+        }
+    }
+
+    [Fact]
     public void Rate_zero_keeps_everything()
     {
         float[] mask = new float[7];

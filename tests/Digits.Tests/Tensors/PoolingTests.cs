@@ -44,6 +44,32 @@ public class PoolingTests
         }
     }
 
+    [Theory]
+    [InlineData(3, 24, 24)]
+    [InlineData(2, 10, 14)]
+    [InlineData(1, 9, 36)]
+    public void Two_by_two_max_pooling_picks_the_first_maximum_in_row_major_order(int planes, int h, int w)
+    {
+        // values from {0, 1, 2}: ties everywhere, as after a ReLU; enough windows for the vector path and a tail
+        var random = new Random(7);
+        float[] input = Enumerable.Range(0, planes * h * w).Select(_ => (float)random.Next(3)).ToArray();
+        int oh = h / 2, ow = w / 2;
+        float[] max = new float[planes * oh * ow];
+        int[] argmax = new int[max.Length];
+        Pooling.MaxForward(input, max, argmax, planes, h, w, 2, 2);
+        for (int n = 0; n < planes; n++)
+        {
+            for (int o = 0; o < oh * ow; o++)
+            {
+                int topLeft = 2 * (o / ow) * w + 2 * (o % ow);
+                int[] window = [topLeft, topLeft + 1, topLeft + w, topLeft + w + 1];
+                float best = window.Max(i => input[n * h * w + i]);
+                Assert.Equal(best, max[n * oh * ow + o]);
+                Assert.Equal(window.First(i => input[n * h * w + i] == best), argmax[n * oh * ow + o]);
+            }
+        }
+    }
+
     [Fact]
     public void Max_backward_routes_each_gradient_to_its_maximum_and_sums_overlaps()
     {
