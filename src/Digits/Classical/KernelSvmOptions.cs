@@ -67,7 +67,15 @@ public sealed record KernelSvmOptions
     /// <summary>Kernel rows computed per GEMM when SMO misses the cache.</summary>
     public int BlockRows { get; init; } = Defaults.BlockRows;
 
-    /// <summary>Recorded in the model file; training itself draws no random numbers.</summary>
+    /// <summary>
+    /// Where each pair's Platt sigmoid is fitted. 0 (the default) fits it to the training decision values: no extra
+    /// cost, but training points mostly sit at |f| ≥ 1, so probabilities come out somewhat overconfident. k ≥ 2 fits
+    /// it to k-fold cross-validated decision values as libsvm does (its <c>-b 1</c> uses 5), at the cost of about k
+    /// more fits. Either way class probabilities come from pairwise coupling and sum to 1.
+    /// </summary>
+    public int ProbabilityFolds { get; init; }
+
+    /// <summary>Seeds the cross-validation shuffles of <see cref="ProbabilityFolds"/>; nothing else is random.</summary>
     public long Seed { get; init; }
 
     /// <summary>The kernel these options describe.</summary>
@@ -95,6 +103,8 @@ public sealed record KernelSvmOptions
             throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "Tolerance must be positive and finite");
         if (Threads < 1)
             throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1");
+        if (ProbabilityFolds is < 0 or 1 or > 10)
+            throw new ArgumentOutOfRangeException(nameof(ProbabilityFolds), ProbabilityFolds, "ProbabilityFolds must be 0 (training decision values) or 2 to 10");
         if (BlockRows < 1)
             throw new ArgumentOutOfRangeException(nameof(BlockRows), BlockRows, "BlockRows must be at least 1");
     }

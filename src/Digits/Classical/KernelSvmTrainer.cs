@@ -77,7 +77,7 @@ public sealed class KernelSvmTrainer
                 while ((taken = Interlocked.Increment(ref next)) < pairCount && Volatile.Read(ref failure) is null)
                 {
                     int p = order[taken];
-                    results[p] = SolvePair(kernel, features, members[pairs[p].First], members[pairs[p].Second],
+                    results[p] = SolvePair(p, kernel, features, members[pairs[p].First], members[pairs[p].Second],
                         cacheBytes, parallelGemm: workers == 1);
                 }
             }
@@ -104,7 +104,7 @@ public sealed class KernelSvmTrainer
 
     private sealed record PairResult(int[] Indices, SmoSolution Solution, PlattSigmoid Sigmoid, long RowsComputed);
 
-    private PairResult SolvePair(SvmKernel kernel, float[] features, List<int> first, List<int> second,
+    private PairResult SolvePair(int pair, SvmKernel kernel, float[] features, List<int> first, List<int> second,
         long cacheBytes, bool parallelGemm)
     {
         int n = first.Count + second.Count, d = SvmInputs.PixelsPerImage;
@@ -120,7 +120,11 @@ public sealed class KernelSvmTrainer
         }
         var q = new SignedKernelMatrix(kernel, pairFeatures, d, labels, cacheBytes, parallelGemm);
         var solution = new SmoSolver(q, labels, _options.C, _options.Tolerance, _options.Shrinking, _options.BlockRows).Solve();
-        var sigmoid = PlattSigmoid.Fit(solution.TrainingDecisions, labels);
+        double[] calibration = _options.ProbabilityFolds == 0
+            ? solution.TrainingDecisions
+            : CrossValidatedDecisions.Compute(kernel, pairFeatures, d, labels, _options.ProbabilityFolds,
+                Rng.Derive((ulong)_options.Seed, (ulong)pair), _options, cacheBytes, parallelGemm);
+        var sigmoid = PlattSigmoid.Fit(calibration, labels);
         return new PairResult(indices, solution, sigmoid, q.RowsComputed);
     }
 

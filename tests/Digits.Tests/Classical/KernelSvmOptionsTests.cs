@@ -15,6 +15,7 @@ public class KernelSvmOptionsTests
         { new KernelSvmOptions { Tolerance = 0 }, "Tolerance", "0" },
         { new KernelSvmOptions { Threads = 0 }, "Threads", "0" },
         { new KernelSvmOptions { BlockRows = 0 }, "BlockRows", "0" },
+        { new KernelSvmOptions { ProbabilityFolds = 1 }, "ProbabilityFolds", "1" },
         { new KernelSvmOptions { Kernel = (SvmKernelType)7 }, "Kernel", "7" },
     };
 
