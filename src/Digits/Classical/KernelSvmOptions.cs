@@ -32,7 +32,11 @@ public sealed record KernelSvmOptions
 
         public const bool Shrinking = true;
 
-        /// <summary>Kernel rows per GEMM on a cache miss; 64 rows keep the GEMM efficient and waste little.</summary>
+        /// <summary>
+        /// Kernel rows per GEMM on a cache miss. On 10k MNIST images one row at a time took 6× longer than blocks of
+        /// 64 (a single row is a memory-bound matrix-vector product); 32 computes 8% fewer rows but used more CPU
+        /// time, and 128 computes 17% more rows for no gain.
+        /// </summary>
         public const int BlockRows = 64;
     }
 

@@ -46,14 +46,14 @@ public sealed class SmoSolver
     private int _activeCount;
     private bool _unshrunk;
     private readonly int[] _block;
-    private readonly double[] _blockScores;
+    private readonly TopScoringIndices _candidates;
 
     /// <param name="q">The problem's Q matrix; its labels must be <paramref name="labels"/>.</param>
     /// <param name="c">The upper bound C on each α_i; larger C fits the training data harder.</param>
     /// <param name="tolerance">ε of the stopping rule, in units of the gradient; libsvm's default is 1e-3.</param>
     /// <param name="shrinking">Whether to shrink the active set.</param>
     /// <param name="blockRows">How many kernel rows to compute per GEMM on a cache miss (1 = one row at a time).</param>
-    public SmoSolver(SignedKernelMatrix q, ReadOnlySpan<sbyte> labels, double c, double tolerance, bool shrinking, int blockRows = 64)
+    public SmoSolver(SignedKernelMatrix q, ReadOnlySpan<sbyte> labels, double c, double tolerance, bool shrinking, int blockRows = KernelSvmOptions.Defaults.BlockRows)
     {
         ArgumentNullException.ThrowIfNull(q);
         if (labels.Length != q.Count)
@@ -75,7 +75,7 @@ public sealed class SmoSolver
         _gradientAtBound = new double[_n];
         _active = new int[_n];
         _block = new int[_blockRows];
-        _blockScores = new double[_blockRows];
+        _candidates = new TopScoringIndices(_blockRows - 1);
     }
 
     /// <summary>Runs SMO from α = 0 to the tolerance, or to 100·n (at least 10⁷) steps, as libsvm.</summary>
@@ -268,13 +268,11 @@ public sealed class SmoSolver
 
     /// <summary>
     /// Fills <see cref="_block"/> with <paramref name="first"/> and up to blockRows − 1 uncached active points of
-    /// largest violation score (−y∇f over I_up, y∇f over I_low), ties to the lower index; returns the count.
+    /// largest violation score (−y∇f over I_up, y∇f over I_low); returns the count.
     /// </summary>
     private int MostViolatingUncached(int first)
     {
-        _block[0] = first;
-        int capacity = _blockRows - 1;
-        int count = 0;
+        _candidates.Clear();
         for (int a = 0; a < _activeCount; a++)
         {
             int t = _active[a];
@@ -286,56 +284,11 @@ public sealed class SmoSolver
                 score = -yGradient;
             if (InLow(t))
                 score = Math.Max(score, yGradient);
-            if (count < capacity)
-            {
-                _block[1 + count] = t;
-                _blockScores[1 + count] = score;
-                count++;
-                SiftUp(count);
-            }
-            else if (capacity > 0 && score > _blockScores[1])
-            {
-                _block[1] = t;
-                _blockScores[1] = score;
-                SiftDown(count);
-            }
+            _candidates.Offer(t, score);
         }
-        return 1 + count;
-    }
-
-    /// <summary>Min-heap on _blockScores[1..count] (1-based, the root at 1): restores order after appending at count.</summary>
-    private void SiftUp(int position)
-    {
-        while (position > 1 && Less(position, position / 2))
-        {
-            Swap(position, position / 2);
-            position /= 2;
-        }
-    }
-
-    private void SiftDown(int count)
-    {
-        int position = 1;
-        while (true)
-        {
-            int smallest = position, left = 2 * position, right = left + 1;
-            if (left <= count && Less(left, smallest)) smallest = left;
-            if (right <= count && Less(right, smallest)) smallest = right;
-            if (smallest == position)
-                return;
-            Swap(position, smallest);
-            position = smallest;
-        }
-    }
-
-    /// <summary>Heap order: a lower score, or an equal score with a higher index, ranks lower (is evicted first).</summary>
-    private bool Less(int a, int b) =>
-        _blockScores[a] < _blockScores[b] || (_blockScores[a] == _blockScores[b] && _block[a] > _block[b]);
-
-    private void Swap(int a, int b)
-    {
-        (_block[a], _block[b]) = (_block[b], _block[a]);
-        (_blockScores[a], _blockScores[b]) = (_blockScores[b], _blockScores[a]);
+        _block[0] = first;
+        _candidates.Indices.CopyTo(_block.AsSpan(1));
+        return 1 + _candidates.Count;
     }
 
     /// <summary>Drops bounded variables that violate nothing by a margin from the active set (libsvm's do_shrinking).</summary>
