@@ -9,6 +9,19 @@ namespace Digits.Classical;
 /// the end), each with its own slice of the kernel-cache budget. Every pair's result depends only on its data, so the
 /// model is the same for any thread count.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Why each pair has its own cache rather than sharing rows of the full n × n kernel matrix: a full row costs n
+/// entries and serves the 9 pairs of its point's class, while a pair row costs only that pair's ~n/5 entries. Sharing
+/// pays only when a point's row is needed in more than 5 of its 9 pairs. On MNIST with C = 5, γ = 0.05 we measured
+/// 6.7 pair rows per point on 10k images (sharing would save at most a quarter) and 4.4 on 60k (sharing would cost
+/// more), so the pairs stay independent, which also keeps them free of locks.
+/// </para>
+/// <para>
+/// With one thread the kernel GEMMs use <see cref="Tensors.WorkerPool"/>, so do not call <see cref="Fit"/> from a
+/// <see cref="Tensors.WorkerPool"/> work item.
+/// </para>
+/// </remarks>
 public sealed class KernelSvmTrainer
 {
     private readonly KernelSvmOptions _options;
