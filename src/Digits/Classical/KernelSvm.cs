@@ -101,6 +101,8 @@ public sealed class KernelSvm : IPersistableModel
             throw new DigitsException(file.Name, $"is a '{file.Metadata.Kind}' model, not '{ModelKind.Svm}'");
         var kernel = ParseKernel(file.Metadata.Architecture, file.Name);
         int k = file.Metadata.Labels.Count;
+        if (k < 2)
+            throw new DigitsException(file.Name, $"a kernel SVM needs at least two labels, found {k}");
         int pairs = k * (k - 1) / 2;
         byte[] supportVectors = file.Require("support_vectors", TensorDType.U8, -1, SvmInputs.PixelsPerImage).Bytes.ToArray();
         int m = supportVectors.Length / SvmInputs.PixelsPerImage;

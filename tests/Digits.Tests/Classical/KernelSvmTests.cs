@@ -158,6 +158,18 @@ public class KernelSvmTests(SmallMnistSvms models) : IClassFixture<SmallMnistSvm
         Assert.Contains("'cnn'", error.Problem);
     }
 
+    [Fact]
+    public void Loading_a_file_without_intercepts_names_the_missing_tensor()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("broken.safetensors");
+        ModelFile.Save(path, Metadata(models.Plain), models.Plain.Tensors().Where(t => t.Name != "rho"));
+
+        var error = Assert.Throws<DigitsException>(() => KernelSvm.FromModelFile(ModelFile.Load(path)));
+
+        Assert.Contains("'rho'", error.Problem);
+    }
+
     private float[] Predict(KernelSvm model)
     {
         var probabilities = new float[SmallMnistSvms.TestCount * 10];
