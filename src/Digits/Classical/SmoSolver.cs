@@ -32,6 +32,9 @@ public sealed class SmoSolver
     /// <summary>Stands in for a non-positive curvature a_ij, as in libsvm.</summary>
     private const double Tau = 1e-12;
 
+    /// <summary>Marks <see cref="_nextUp"/> as not computed (−1 means I_up is empty).</summary>
+    private const int NotKnown = -2;
+
     private readonly SignedKernelMatrix _q;
     private readonly sbyte[] _y;
     private readonly double _c;
@@ -45,6 +48,13 @@ public sealed class SmoSolver
     private readonly int[] _active;
     private int _activeCount;
     private bool _unshrunk;
+
+    /// <summary>
+    /// The next i of WSS 2 and its −y∇f, found during the previous step's gradient update, which already visits every
+    /// active point in scan order; saves one pass over the active set per step. Reset whenever the active set changes.
+    /// </summary>
+    private int _nextUp = NotKnown;
+    private double _nextUpValue;
     private readonly int[] _block;
     private readonly TopScoringIndices _candidates;
 
@@ -88,6 +98,7 @@ public sealed class SmoSolver
             _active[t] = t;
         _activeCount = _n;
         _unshrunk = false;
+        _nextUp = NotKnown;
 
         long maxIterations = Math.Max(10_000_000L, 100L * _n);
         int iterations = 0;
@@ -142,13 +153,21 @@ public sealed class SmoSolver
     {
         double maxUp = double.NegativeInfinity;
         i = -1;
-        for (int a = 0; a < _activeCount; a++)
+        if (_nextUp != NotKnown)
         {
-            int t = _active[a];
-            if (InUp(t) && -_y[t] * _gradient[t] >= maxUp)
+            (i, maxUp) = (_nextUp, _nextUpValue);
+            _nextUp = NotKnown;
+        }
+        else
+        {
+            for (int a = 0; a < _activeCount; a++)
             {
-                maxUp = -_y[t] * _gradient[t];
-                i = t;
+                int t = _active[a];
+                if (InUp(t) && -_y[t] * _gradient[t] >= maxUp)
+                {
+                    maxUp = -_y[t] * _gradient[t];
+                    i = t;
+                }
             }
         }
         j = -1;
@@ -232,11 +251,19 @@ public sealed class SmoSolver
         _alpha[i] = ai;
         _alpha[j] = aj;
         double deltaI = ai - oldI, deltaJ = aj - oldJ;
+        double maxUp = double.NegativeInfinity;
+        int nextUp = -1;
         for (int a = 0; a < _activeCount; a++)
         {
             int t = _active[a];
-            _gradient[t] += rowI[t] * deltaI + rowJ[t] * deltaJ;
+            double gradient = _gradient[t] += rowI[t] * deltaI + rowJ[t] * deltaJ;
+            if (InUp(t) && -_y[t] * gradient >= maxUp)
+            {
+                maxUp = -_y[t] * gradient;
+                nextUp = t;
+            }
         }
+        (_nextUp, _nextUpValue) = (nextUp, maxUp);
         UpdateGradientAtBound(i, wasUpperI, rowI);
         UpdateGradientAtBound(j, wasUpperJ, rowJ);
     }
@@ -294,6 +321,7 @@ public sealed class SmoSolver
     /// <summary>Drops bounded variables that violate nothing by a margin from the active set (libsvm's do_shrinking).</summary>
     private void Shrink()
     {
+        _nextUp = NotKnown;
         double maxUp = double.NegativeInfinity, maxLow = double.NegativeInfinity;
         for (int a = 0; a < _activeCount; a++)
         {
@@ -338,6 +366,7 @@ public sealed class SmoSolver
 
     private void ResetActiveSet()
     {
+        _nextUp = NotKnown;
         for (int t = 0; t < _n; t++)
             _active[t] = t;
         _activeCount = _n;
