@@ -23,14 +23,14 @@ public sealed class KernelCache
 
     /// <param name="rowCount">How many rows the matrix has (row indices are 0 to rowCount−1).</param>
     /// <param name="rowLength">Floats per row.</param>
-    /// <param name="maxBytes">The most bytes of row data to hold; at least two rows are always allowed, as SMO needs two at once.</param>
+    /// <param name="maxBytes">The most bytes of row data to hold; at least two rows (or all, if fewer) are always allowed, as SMO needs two at once.</param>
     public KernelCache(int rowCount, int rowLength, long maxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowLength);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         RowLength = rowLength;
-        Capacity = (int)Math.Clamp(maxBytes / (sizeof(float) * (long)rowLength), 2, rowCount);
+        Capacity = (int)Math.Clamp(maxBytes / (sizeof(float) * (long)rowLength), Math.Min(2, rowCount), rowCount);
         _slots = new float[Capacity][];
         _indexOf = new int[Capacity];
         _newer = new int[Capacity];

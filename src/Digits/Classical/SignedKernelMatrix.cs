@@ -63,8 +63,11 @@ public sealed class SignedKernelMatrix
     /// <summary>Q_ii = k(x_i, x_i) for every i.</summary>
     public double[] Diagonal { get; }
 
-    /// <summary>The most rows a block may hold, so that filling a block never evicts the row the caller is using.</summary>
-    public int MaxBlockRows => _cache.Capacity - 1;
+    /// <summary>
+    /// The most rows a block may hold, so that filling a block never evicts the row the caller is using (one less than
+    /// the cache capacity; 1 for a one-point problem).
+    /// </summary>
+    public int MaxBlockRows => Math.Max(1, _cache.Capacity - 1);
 
     /// <summary>Rows computed so far (cache misses filled), for diagnostics.</summary>
     public long RowsComputed { get; private set; }
@@ -121,7 +124,7 @@ public sealed class SignedKernelMatrix
     {
         if (_blockNorms.Length >= rows)
             return;
-        int capacity = Math.Min(Math.Max(rows, 2 * _blockNorms.Length), Math.Max(rows, MaxBlockRows));
+        int capacity = Math.Max(rows, Math.Min(2 * _blockNorms.Length, MaxBlockRows));
         _blockFeatures = new float[capacity * Dimension];
         _blockNorms = new float[capacity];
         _blockValues = new float[checked(capacity * Count)];

@@ -10,6 +10,7 @@ public class KernelCacheTests
         Assert.Equal(3, new KernelCache(rowCount: 100, rowLength: 10, maxBytes: 3 * 10 * sizeof(float) + 39).Capacity);
         Assert.Equal(2, new KernelCache(rowCount: 100, rowLength: 10, maxBytes: 0).Capacity);
         Assert.Equal(5, new KernelCache(rowCount: 5, rowLength: 10, maxBytes: 1 << 20).Capacity);
+        Assert.Equal(1, new KernelCache(rowCount: 1, rowLength: 10, maxBytes: 0).Capacity);
     }
 
     [Fact]
