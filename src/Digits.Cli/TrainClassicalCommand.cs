@@ -64,6 +64,46 @@ internal static class TrainClassicalCommand
         return cmd;
     }
 
+    public static Command KernelSvm()
+    {
+        var c = new Option<double>("--C") { Description = $"Misclassification penalty (default {KernelSvmOptions.Defaults.C})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.C, HelpName = "C" };
+        var kernel = new Option<string>("--kernel") { Description = "rbf: exp(-gamma·|x-y|²), or poly: (gamma·x·y + coef0)^degree", DefaultValueFactory = _ => "rbf", HelpName = "rbf|poly" };
+        kernel.AcceptOnlyFromAmong("rbf", "poly");
+        var gamma = new Option<double>("--gamma") { Description = $"Kernel width on pixels/255 (default {KernelSvmOptions.Defaults.Gamma})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Gamma, HelpName = "GAMMA" };
+        var degree = new Option<int>("--degree") { Description = $"Polynomial degree (default {KernelSvmOptions.Defaults.Degree})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Degree, HelpName = "N" };
+        var coef0 = new Option<double>("--coef0") { Description = $"Polynomial offset (default {KernelSvmOptions.Defaults.Coef0})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Coef0, HelpName = "X" };
+        var cache = new Option<int>("--cache-mb") { Description = "Kernel cache bound in MB (default 1024)", DefaultValueFactory = _ => (int)(KernelSvmOptions.Defaults.CacheBytes >> 20), HelpName = "MB" };
+        var validation = TrainingRun.ValidationOption(0);
+        var cmd = new Command("svm", "Kernel SVM (C-SVC, RBF or polynomial) by SMO with second-order working sets, one-vs-one");
+        TrainingRun.AddCommonOptions(cmd, validation);
+        cmd.Options.Add(c);
+        cmd.Options.Add(kernel);
+        cmd.Options.Add(gamma);
+        cmd.Options.Add(degree);
+        cmd.Options.Add(coef0);
+        cmd.Options.Add(cache);
+        cmd.Options.Add(TrainingRun.DeskewOption);
+        cmd.SetAction((parsed, ct) =>
+        {
+            var options = new KernelSvmOptions
+            {
+                C = parsed.GetValue(c),
+                Kernel = parsed.GetValue(kernel) == "poly" ? SvmKernelType.Polynomial : SvmKernelType.Rbf,
+                Gamma = parsed.GetValue(gamma),
+                Degree = parsed.GetValue(degree),
+                Coef0 = parsed.GetValue(coef0),
+                CacheBytes = (long)parsed.GetValue(cache) << 20,
+                Deskew = parsed.GetValue(TrainingRun.DeskewOption),
+                Threads = parsed.GetValue(TrainingRun.Threads) ?? Environment.ProcessorCount,
+                Seed = (long)parsed.GetValue(TrainingRun.Seed),
+            };
+            Validate(options.Validate);
+            return TrainingRun.RunAsync(parsed, "svm", null, validation, (data, terminal, token) =>
+                Fit(data, set => new KernelSvmTrainer(options).Fit(set)), ct);
+        });
+        return cmd;
+    }
+
     /// <summary>Fits on the training part and scores the validation part, if any.</summary>
     public static TrainedModel Fit(TrainingData data, Func<Data.LabeledImages, Persistence.IPersistableModel> fit)
     {

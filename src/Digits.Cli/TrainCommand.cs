@@ -13,6 +13,7 @@ internal static class TrainCommand
         train.Subcommands.Add(TrainCnnCommand.Create("keras", "Exactly the Keras mnist_convnet example: the like-for-like speed comparison with PyTorch"));
         train.Subcommands.Add(TrainClassicalCommand.LogReg());
         train.Subcommands.Add(TrainClassicalCommand.LinearSvm());
+        train.Subcommands.Add(TrainClassicalCommand.KernelSvm());
         return train;
     }
 }

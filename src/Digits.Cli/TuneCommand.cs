@@ -22,6 +22,8 @@ internal static class TuneCommand
             (train, p) => new SoftmaxRegressionTrainer(new SoftmaxRegressionOptions { C = p["C"] }).Fit(train)),
         ["linear-svm"] = (["C"], "C=0.003,0.01,0.03,0.1,0.3",
             (train, p) => new LinearSvmTrainer(new LinearSvmOptions { C = p["C"] }).Fit(train)),
+        ["svm"] = (["C", "gamma"], "C=1,5,10;gamma=0.01,0.02,0.05",
+            (train, p) => new KernelSvmTrainer(new KernelSvmOptions { C = p["C"], Gamma = p["gamma"], Threads = 1 }).Fit(train)),
     };
 
     public static Command Create()

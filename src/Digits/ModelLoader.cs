@@ -17,6 +17,7 @@ public static class ModelLoader
         ModelKind.Ensemble => EnsembleClassifier.FromModelFile(file),
         ModelKind.LogReg => SoftmaxRegression.FromModelFile(file),
         ModelKind.LinearSvm => LinearSvm.FromModelFile(file),
+        ModelKind.Svm => KernelSvm.FromModelFile(file),
         _ => throw new DigitsException(file.Name, $"model kind '{file.Metadata.Kind}' cannot be loaded by this build"),
     };
 }

@@ -18,8 +18,8 @@ namespace Digits.Classical;
 /// <c>rho</c>, <c>prob_a</c>, <c>prob_b</c> F64 [pairs], and <c>pair_classes</c> I32 [pairs, 2] with the +1 class
 /// first. The kernel and its parameters are in the architecture JSON.
 /// <para>
-/// Prediction is thread-safe (every call has its own buffers). Its GEMMs use <see cref="WorkerPool"/>, so do not call
-/// it from a <see cref="WorkerPool"/> work item.
+/// Prediction is thread-safe (every call has its own buffers). Its GEMMs use <see cref="WorkerPool"/>; called from a
+/// work item, they run on that item's thread.
 /// </para>
 /// </remarks>
 public sealed class KernelSvm : IPersistableModel

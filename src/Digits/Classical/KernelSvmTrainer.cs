@@ -18,8 +18,8 @@ namespace Digits.Classical;
 /// more), so the pairs stay independent, which also keeps them free of locks.
 /// </para>
 /// <para>
-/// With one thread the kernel GEMMs use <see cref="Tensors.WorkerPool"/>, so do not call <see cref="Fit"/> from a
-/// <see cref="Tensors.WorkerPool"/> work item.
+/// With one thread the kernel GEMMs use <see cref="Tensors.WorkerPool"/>; from inside a work item they run on that
+/// item's thread.
 /// </para>
 /// </remarks>
 public sealed class KernelSvmTrainer

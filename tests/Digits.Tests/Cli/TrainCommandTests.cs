@@ -53,6 +53,7 @@ public class TrainCommandTests
     [Theory]
     [InlineData("logreg")]
     [InlineData("linear-svm")]
+    [InlineData("svm")]
     public void Classical_models_train_save_and_evaluate_from_the_cli(string kind)
     {
         using var tmp = new TempFolder();

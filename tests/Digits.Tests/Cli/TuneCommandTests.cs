@@ -29,3 +29,20 @@ public class TuneCommandTests
         Assert.Equal("error: --grid: unknown parameter 'gamma', expected one of C", r.Stderr.Trim());
     }
 }
+
+public class TuneSvmCommandTests
+{
+    [Fact]
+    public void Tuning_the_svm_over_two_parameters_draws_a_heatmap()
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("tune", "svm", "--data", TestData.MnistDirectory, "--subset", "600", "--grid", "C=1,5;gamma=0.02,0.05",
+            "--folds", "2", "--heatmap", tmp.File("heat.png"), "--out", tmp.File("best.json"), "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var json = r.Json();
+        Assert.Equal(4, json.GetProperty("trials").GetArrayLength());
+        Assert.True(json.GetProperty("best").TryGetProperty("gamma", out _));
+        var heat = Digits.Imaging.ImageDecoder.Decode(tmp.File("heat.png"));
+        Assert.True(heat.Width >= 600);
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Times Digits beside the anchors in ../shared/anchors (PyTorch, libtorch through TorchSharp, scikit-learn) in ONE run,
+# alternating the two sides, so that the ratios hold on a noisy machine. Prints one JSON line per run and a summary.
+#
+# Usage: bench/compare.sh keras|fast|sklearn [DATA] [ROUNDS]
+#   keras    one epoch of the Keras convnet on 60k, 2 threads: digits train keras vs libtorch vs PyTorch
+#   fast     time to 99%: digits train cnn-fast vs torch_fast_anchor.py (one epoch), seeds 1..ROUNDS
+#   sklearn  digits train logreg / linear-svm vs LogisticRegression(C=0.1) / LinearSVC(C=0.1), full 60k
+# Set-up (measuring only, never a project dependency):
+#   apt-get install python3-torch python3-sklearn libopenblas0-pthread patchelf
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:?usage: bench/compare.sh keras|fast|sklearn [DATA] [ROUNDS]}
+data=$(cd "${2:-../shared/data/mnist}" && pwd)
+rounds=${3:-2}
+anchors=$(cd ../shared/anchors && pwd)
+py=/usr/bin/python3
+out=$(mktemp -d)
+echo "# $(date -u +%FT%TZ) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+dotnet build -c Release src/Digits.Cli -v q -nologo >/dev/null
+digits() { dotnet src/Digits.Cli/bin/Release/net10.0/digits.dll "$@"; }
+# record SIDE TASK: wraps each JSON line read from stdin as {"side", "task", "row"} and keeps it.
+record() { sed "s/^/{\"side\": \"$1\", \"task\": \"$2\", \"row\": /; s/\$/}/" | tee -a "$out/runs.jsonl"; }
+
+libtorch() {
+  # The anchor builds into its own folder, and ../shared is read-only: run a copy.
+  local copy=$out/torchsharp
+  [ -d "$copy" ] || cp -r "$anchors/torchsharp" "$copy"
+  chmod -R u+w "$copy"
+  bash "$copy/run.sh" "$@"
+}
+
+case $what in
+  keras)
+    for r in $(seq "$rounds"); do
+      digits train keras --data "$data" --epochs 1 --validation 0 --threads 2 --seed "$r" --out "$out/keras.safetensors" --json  \
+        | record digits "$what"
+      libtorch "$data" 1 2 | tail -n 2 | head -n 1 | record libtorch keras
+      $py "$anchors/torch_anchor.py" "$data" 1 2 | head -n 1 | record pytorch keras
+    done ;;
+  fast)
+    for r in $(seq "$rounds"); do
+      digits train cnn-fast --data "$data" --threads 2 --seed "$r" --out "$out/fast.safetensors" --json  \
+        | record digits "$what"
+      $py "$anchors/torch_fast_anchor.py" "$data" 1 2 "$r" | record pytorch fast
+    done ;;
+  sklearn)
+    for model in logreg linear-svm; do
+      digits train "$model" --data "$data" --threads 2 --out "$out/$model.safetensors" --json  \
+        | record digits "$model"
+      anchor=$([ "$model" = logreg ] && echo logreg || echo linearsvc)
+      $py "$anchors/sklearn_anchor.py" "$data" "$anchor" | record sklearn "$model"
+    done ;;
+  *) echo "error: unknown comparison '$what', expected keras, fast or sklearn" >&2; exit 2 ;;
+esac
+
+$py - "$out/runs.jsonl" <<'PY'
+import json, sys, statistics
+rows = [json.loads(l) for l in open(sys.argv[1])]
+def secs(x): return x.get("train_seconds", x.get("train_s", x.get("fit_s")))
+def acc(x): return x.get("test_accuracy", x.get("test_acc"))
+groups = {}
+for r in rows:
+    groups.setdefault(r["task"], {}).setdefault(r["side"], []).append((secs(r["row"]), acc(r["row"])))
+for task, sides in groups.items():
+    print(f"{task}:")
+    print("  side        runs  median train s  test accuracies")
+    for side, v in sides.items():
+        print(f"  {side:<10} {len(v):>5}  {statistics.median(s for s, _ in v):>14.2f}  {', '.join(f'{a:.4f}' for _, a in v)}")
+    if "digits" in sides:
+        ours = statistics.median(s for s, _ in sides["digits"])
+        for side, v in sides.items():
+            if side != "digits":
+                print(f"  digits / {side}: {ours / statistics.median(s for s, _ in v):.2f}x the time")
+PY
