@@ -5,7 +5,8 @@
 # Usage: bench/compare.sh keras|fast|sklearn [DATA] [ROUNDS]
 #   keras    one epoch of the Keras convnet on 60k, 2 threads: digits train keras vs libtorch vs PyTorch
 #   fast     time to 99%: digits train cnn-fast vs torch_fast_anchor.py (one epoch), seeds 1..ROUNDS
-#   sklearn  digits train logreg / linear-svm vs LogisticRegression(C=0.1) / LinearSVC(C=0.1), full 60k
+#   sklearn  digits train logreg / linear-svm vs LogisticRegression(C=0.1) / LinearSVC(C=0.1), full 60k, and
+#            digits train svm vs SVC(rbf, C=5, gamma=0.05) on the first 10k
 # Set-up (measuring only, never a project dependency):
 #   apt-get install python3-torch python3-sklearn libopenblas0-pthread patchelf
 set -euo pipefail
@@ -51,7 +52,9 @@ case $what in
         | record digits "$model"
       anchor=$([ "$model" = logreg ] && echo logreg || echo linearsvc)
       $py "$anchors/sklearn_anchor.py" "$data" "$anchor" | record sklearn "$model"
-    done ;;
+    done
+    digits train svm --data "$data" --subset 10000 --subset-mode first --C 5 --gamma 0.05 --threads 2 --out "$out/svm.safetensors" --json | record digits svm-10k
+    $py "$anchors/sklearn_anchor.py" "$data" svc_rbf_10k | record sklearn svm-10k ;;
   *) echo "error: unknown comparison '$what', expected keras, fast or sklearn" >&2; exit 2 ;;
 esac
 

@@ -33,6 +33,7 @@ internal sealed record TrainingData(LabeledImages Train, int[] TrainIndices, int
 internal static class TrainingRun
 {
     public static readonly Option<int?> Subset = new("--subset") { Description = "Train on a stratified subset of N training images (default: all)", HelpName = "N" };
+    public static readonly Option<string> SubsetMode = new("--subset-mode") { Description = "stratified (a seeded sample keeping class shares) or first (the first N images, as the scikit-learn anchors take)", DefaultValueFactory = _ => "stratified", HelpName = "stratified|first" };
     public static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for splits, initial weights, shuffles and augmentation", DefaultValueFactory = _ => 1UL, HelpName = "N" };
     public static readonly Option<int?> Threads = new("--threads") { Description = "Threads for the numeric kernels (default: all cores)", HelpName = "N" };
     public static readonly Option<string?> Out = new("--out", "-o") { Description = "Where to save the model (default: KIND.safetensors in the current folder)", HelpName = "FILE" };
@@ -41,8 +42,10 @@ internal static class TrainingRun
     /// <summary>Adds the options every <c>train</c> verb has.</summary>
     public static void AddCommonOptions(Command command, Option<double> validation)
     {
+        SubsetMode.AcceptOnlyFromAmong("stratified", "first");
         command.Options.Add(GlobalOptions.Data);
         command.Options.Add(Subset);
+        command.Options.Add(SubsetMode);
         command.Options.Add(validation);
         command.Options.Add(Seed);
         command.Options.Add(Threads);
@@ -78,7 +81,11 @@ internal static class TrainingRun
         var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
         var train = loaded.Train;
         if (subset is int n && n < train.Count)
-            train = train.Subset(StratifiedSplit.Create(train.Labels, (double)n / train.Count, seed).Validation);
+        {
+            train = parsed.GetValue(SubsetMode) == "first"
+                ? train.Take(n)
+                : train.Subset(StratifiedSplit.Create(train.Labels, (double)n / train.Count, seed).Validation);
+        }
         int[] trainIndices;
         int[]? validationIndices = null;
         if (fraction > 0)
