@@ -17,6 +17,9 @@ internal static unsafe class SerialGemm
             beta, c, ldc);
         switch (Gemm.BestPath)
         {
+            case GemmPath.Vector512 when m % GemmKernel512.TileRows != 0 && m % GemmKernel512Wide.TileRows == 0:
+                GemmDriver<GemmKernel512Wide>.MultiplyRectangle(op, 0, m, 0, n);
+                break;
             case GemmPath.Vector512:
                 GemmDriver<GemmKernel512>.MultiplyRectangle(op, 0, m, 0, n);
                 break;
