@@ -49,8 +49,13 @@ public static class Recipes
 
     /// <summary>
     /// The fastest published small recipe to 99% (tuomaso/train_mnist_fast, as in
-    /// <c>../shared/anchors/torch_fast_anchor.py</c>): pooling before ReLU, Adam at 0.01 with betas (0.7, 0.9),
-    /// a one-cycle schedule (Smith 2018), batch 256, one epoch, inputs standardized by the training mean and deviation.
+    /// <c>../shared/anchors/torch_fast_anchor.py</c>): pooling before ReLU, Adam (Kingma &amp; Ba 2015) at 0.01 with
+    /// betas (0.7, 0.9), a one-cycle schedule (Smith 2018), batch 256, inputs standardized by the training mean and
+    /// deviation — but two epochs instead of one. On 55k training images with a 5k stratified validation split,
+    /// seeds 1–3, one epoch reached 98.78/98.74/98.72% validation accuracy, short of 99%, and two epochs
+    /// 99.08/99.02/99.06%. Cycling β1 between 0.85 and 0.95 as PyTorch's OneCycleLR does
+    /// (<see cref="CnnTrainingOptions.CycleMomentum"/>) did not help on validation (98.60/98.80/98.70% at one
+    /// epoch, 98.70/99.16/99.02% at two), so β1 stays at 0.7.
     /// </summary>
     public static CnnRecipe CnnFast { get; } = new("cnn-fast",
         [
@@ -62,7 +67,7 @@ public static class Recipes
         ],
         new CnnTrainingOptions
         {
-            Epochs = 1,
+            Epochs = 2,
             BatchSize = 256,
             LearningRate = 0.01f,
             Optimizer = OptimizerKind.Adam,

@@ -51,6 +51,34 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void Adam_with_a_changed_beta1_corrects_bias_with_the_current_beta1_like_pytorch()
+    {
+        ParameterStore store = Store(1f, 0f, 0f, 0.5f, 0f, 0f);
+        var adam = new Adam(store);
+        adam.Step(0.01f);
+        double p = 1 - 0.01 * 0.5 / (0.5 + 1e-8);
+        double m = 0.1 * 0.5, v = 0.001 * 0.5 * 0.5;
+        Assert.Equal(p, store.Values[0], 1e-6);
+        adam.Beta1 = 0.8f;
+        store.Gradients[0] = -0.25f;
+        adam.Step(0.01f);
+        // PyTorch 1.13: m = β1·m + (1 − β1)·g with the new β1, and bias_correction1 = 1 − β1^step, also with the new β1
+        m = 0.8 * m + 0.2 * -0.25;
+        v = 0.999 * v + 0.001 * 0.0625;
+        p -= 0.01 * (m / (1 - 0.8 * 0.8)) / (Math.Sqrt(v / (1 - 0.999 * 0.999)) + 1e-8);
+        Assert.Equal(0.99070283, p, 1e-7);
+        Assert.Equal(p, store.Values[0], 1e-6);
+    }
+
+    [Fact]
+    public void Adam_rejects_a_beta1_outside_zero_to_one()
+    {
+        var adam = new Adam(Store(0f, 0f, 0f, 0f, 0f, 0f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => adam.Beta1 = 1f);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(adam.Store, beta1: -0.1f));
+    }
+
+    [Fact]
     public void AdamW_decays_weights_decoupled_from_the_gradient_and_skips_biases()
     {
         ParameterStore store = Store(2f, 0f, 3f, 0f, 0f, 0f);

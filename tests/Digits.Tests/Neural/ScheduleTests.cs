@@ -41,4 +41,22 @@ public class ScheduleTests
         Assert.Equal(0.80298419f, schedule.At(50), 1e-6f);
         Assert.Equal(4e-6f, schedule.At(100), 1e-9f);
     }
+
+    [Fact]
+    public void One_cycle_momentum_falls_while_the_rate_rises_then_returns_like_pytorch()
+    {
+        var momentum = new OneCycleMomentumSchedule(0.85f, 0.95f, totalSteps: 101, warmupFraction: 0.3f);
+        // PyTorch 1.13 OneCycleLR(total_steps=101, pct_start=0.3, base_momentum=0.85, max_momentum=0.95), computed by
+        // hand from its phases: peak at 0.3·101 − 1 = 29.3, _annealing_cos(start, end, pct) = end + (start − end)/2·(cos(π·pct) + 1)
+        Assert.Equal(0.95f, momentum.At(0), 1e-6f);
+        Assert.Equal(0.92390896f, momentum.At(10), 1e-6f); // 0.85 + 0.05·(cos(π·10/29.3) + 1)
+        Assert.Equal(0.85002586f, momentum.At(29), 1e-6f);
+        Assert.Equal(0.85002419f, momentum.At(30), 1e-6f); // 0.95 − 0.05·(cos(π·0.7/70.7) + 1)
+        Assert.Equal(0.86970166f, momentum.At(50), 1e-6f);
+        Assert.Equal(0.95f, momentum.At(100), 1e-6f);
+    }
+
+    [Fact]
+    public void One_cycle_momentum_rejects_a_base_above_the_max() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OneCycleMomentumSchedule(0.95f, 0.85f, totalSteps: 10));
 }

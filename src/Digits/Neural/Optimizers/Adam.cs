@@ -8,14 +8,12 @@ namespace Digits.Neural.Optimizers;
 /// </summary>
 public class Adam : Optimizer
 {
+    private float beta1;
+
     public Adam(ParameterStore store, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f,
         float weightDecay = 0f, bool decayAll = false)
         : base(store, weightDecay, decayAll)
     {
-        if (!(beta1 is >= 0f and < 1f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "must be in [0, 1)");
-        }
         if (!(beta2 is >= 0f and < 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "must be in [0, 1)");
@@ -31,7 +29,24 @@ public class Adam : Optimizer
         SecondMoment = new float[store.Values.Length];
     }
 
-    public float Beta1 { get; }
+    /// <summary>
+    /// Decay rate of the first moment, used by the next <see cref="Optimizer.Step"/>. Settable between steps so a
+    /// schedule can cycle it against the learning rate (Smith 2018, see <see cref="Schedules.OneCycleMomentumSchedule"/>).
+    /// As in PyTorch's Adam, the bias correction 1 − β1ᵗ uses the current β1, not the product of the past ones, so
+    /// resuming needs only the step count.
+    /// </summary>
+    public float Beta1
+    {
+        get => beta1;
+        set
+        {
+            if (!(value is >= 0f and < 1f))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Beta1), value, "must be in [0, 1)");
+            }
+            beta1 = value;
+        }
+    }
 
     public float Beta2 { get; }
 

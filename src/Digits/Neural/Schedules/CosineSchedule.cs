@@ -23,5 +23,5 @@ public sealed class CosineSchedule : LearningRateSchedule
 
     public override float At(long step) => step < warmupSteps
         ? peak * (step + 1) / warmupSteps
-        : CosineBetween(peak, minimum, (double)(step - warmupSteps) / (totalSteps - warmupSteps));
+        : CosineAnnealing.Between(peak, minimum, (double)(step - warmupSteps) / (totalSteps - warmupSteps));
 }

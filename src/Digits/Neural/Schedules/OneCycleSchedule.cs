@@ -27,6 +27,6 @@ public sealed class OneCycleSchedule : LearningRateSchedule
     }
 
     public override float At(long step) => step <= peakStep
-        ? CosineBetween(initial, maxLearningRate, step / peakStep)
-        : CosineBetween(maxLearningRate, final, (step - peakStep) / (lastStep - peakStep));
+        ? CosineAnnealing.Between(initial, maxLearningRate, step / peakStep)
+        : CosineAnnealing.Between(maxLearningRate, final, (step - peakStep) / (lastStep - peakStep));
 }

@@ -95,7 +95,8 @@ public sealed class CnnTrainer(CnnRecipe recipe)
             }
 
             ModelMetadata? checkpointProvenance = options.CheckpointPath is null ? null : provenance ?? DefaultProvenance(options, train);
-            var step = new TrainingStep(network, optimizer, schedule, options.LabelSmoothing, train.ClassCount);
+            var step = new TrainingStep(network, optimizer, schedule, CreateMomentumSchedule(options, batches.BatchesPerEpoch),
+                options.LabelSmoothing, train.ClassCount);
             var validator = validationIndices is null ? null : new Validator(network, validation!, validationIndices, standardization);
             bool interrupted = false, stoppedEarly = false;
             for (int epoch = firstEpoch; epoch < options.Epochs && !interrupted && !stoppedEarly; epoch++)
@@ -200,4 +201,10 @@ public sealed class CnnTrainer(CnnRecipe recipe)
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Schedule, "unknown schedule"),
         };
     }
+
+    /// <summary>The β1 cycle matching <see cref="CreateSchedule"/>'s one-cycle rate, or null without <see cref="CnnTrainingOptions.CycleMomentum"/>.</summary>
+    private static OneCycleMomentumSchedule? CreateMomentumSchedule(CnnTrainingOptions options, int batchesPerEpoch) =>
+        options.CycleMomentum
+            ? new OneCycleMomentumSchedule(options.BaseMomentum, options.MaxMomentum, Math.Max((long)options.Epochs * batchesPerEpoch, 2))
+            : null;
 }

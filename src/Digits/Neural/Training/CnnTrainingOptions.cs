@@ -54,6 +54,12 @@ public sealed record CnnTrainingOptions
         /// <summary>Adam's β1 and β2 (Kingma &amp; Ba 2015).</summary>
         public const float Beta1 = 0.9f, Beta2 = 0.999f;
 
+        /// <summary>
+        /// PyTorch <c>OneCycleLR</c>'s base_momentum and max_momentum: the range Smith (2018) recommends for cycling
+        /// momentum against the learning rate.
+        /// </summary>
+        public const float BaseMomentum = 0.85f, MaxMomentum = 0.95f;
+
         /// <summary>Nesterov momentum for SGD.</summary>
         public const float Momentum = 0.9f;
 
@@ -83,6 +89,19 @@ public sealed record CnnTrainingOptions
 
     /// <summary>Adam's decay rate of the second moment.</summary>
     public float Beta2 { get; init; } = Defaults.Beta2;
+
+    /// <summary>
+    /// Cycle Adam's β1 inversely to a one-cycle learning rate (Smith 2018), from <see cref="MaxMomentum"/> down to
+    /// <see cref="BaseMomentum"/> and back, as PyTorch's <c>OneCycleLR</c> does by default; <see cref="Beta1"/> is then
+    /// unused. Needs <see cref="ScheduleKind.OneCycle"/> and Adam or AdamW.
+    /// </summary>
+    public bool CycleMomentum { get; init; }
+
+    /// <summary>The lowest β1 of <see cref="CycleMomentum"/>, reached at the learning-rate peak.</summary>
+    public float BaseMomentum { get; init; } = Defaults.BaseMomentum;
+
+    /// <summary>The β1 of <see cref="CycleMomentum"/> at the first and last steps.</summary>
+    public float MaxMomentum { get; init; } = Defaults.MaxMomentum;
 
     /// <summary>SGD's momentum.</summary>
     public float Momentum { get; init; } = Defaults.Momentum;
@@ -132,6 +151,12 @@ public sealed record CnnTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(Beta1), Beta1, "must be in [0, 1)");
         if (!(Beta2 is >= 0f and < 1f))
             throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, "must be in [0, 1)");
+        if (!(BaseMomentum is >= 0f and < 1f))
+            throw new ArgumentOutOfRangeException(nameof(BaseMomentum), BaseMomentum, "must be in [0, 1)");
+        if (!(MaxMomentum is >= 0f and < 1f) || MaxMomentum < BaseMomentum)
+            throw new ArgumentOutOfRangeException(nameof(MaxMomentum), MaxMomentum, "must be in [BaseMomentum, 1)");
+        if (CycleMomentum && (Schedule != ScheduleKind.OneCycle || Optimizer == OptimizerKind.SgdNesterov))
+            throw new ArgumentOutOfRangeException(nameof(CycleMomentum), CycleMomentum, "needs the one-cycle schedule and Adam or AdamW");
         if (!(Momentum is > 0f and < 1f))
             throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "must be in (0, 1)");
         if (!(WeightDecay >= 0f))

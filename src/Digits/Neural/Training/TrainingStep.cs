@@ -5,9 +5,12 @@ namespace Digits.Neural.Training;
 
 /// <summary>
 /// One optimizer step on one batch (forward in training mode, softmax cross-entropy, backward, scheduled update)
-/// and the epoch's running loss and accuracy. Allocates its gradient buffer once.
+/// and the epoch's running loss and accuracy. Allocates its gradient buffer once. With a
+/// <paramref name="momentum"/> schedule, Adam's β1 is set from it before each update, like the learning rate, so
+/// both depend only on the step count and a resumed run continues them exactly.
 /// </summary>
-internal sealed class TrainingStep(Network network, Optimizer optimizer, LearningRateSchedule schedule, float labelSmoothing, int classes)
+internal sealed class TrainingStep(Network network, Optimizer optimizer, LearningRateSchedule schedule,
+    OneCycleMomentumSchedule? momentum, float labelSmoothing, int classes)
 {
     private readonly int[] labels = new int[network.MaxBatch];
     private readonly float[] dlogits = new float[network.MaxBatch * classes];
@@ -49,6 +52,10 @@ internal sealed class TrainingStep(Network network, Optimizer optimizer, Learnin
         Images += count;
         network.Backward(dlogits);
         LastLearningRate = schedule.At(optimizer.Steps);
+        if (momentum is not null)
+        {
+            ((Adam)optimizer).Beta1 = momentum.At(optimizer.Steps);
+        }
         optimizer.Step(LastLearningRate);
     }
 

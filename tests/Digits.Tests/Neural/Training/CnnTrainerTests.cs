@@ -47,12 +47,14 @@ public class CnnTrainerTests
         Assert.NotEqual(first, otherSeed);
     }
 
-    [Fact]
-    public void Resuming_from_a_checkpoint_ends_with_the_weights_of_an_uninterrupted_run()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Resuming_from_a_checkpoint_ends_with_the_weights_of_an_uninterrupted_run(bool cycleMomentum)
     {
         using var folder = new TempFolder();
         CnnRecipe recipe = TinyRecipe.Create();
-        recipe = recipe with { Training = recipe.Training with { Epochs = 3, Augmentation = new AugmentationSettings() } };
+        recipe = recipe with { Training = recipe.Training with { Epochs = 3, Augmentation = new AugmentationSettings(), CycleMomentum = cycleMomentum } };
         var train = TinyRecipe.Train();
         CnnTrainingResult uninterrupted = new CnnTrainer(recipe).Train(train, null);
 
@@ -128,5 +130,21 @@ public class CnnTrainerTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
             new CnnTrainer(recipe with { Training = recipe.Training with { BatchSize = 0 } }).Train(TinyRecipe.Train(), null));
         Assert.Equal("BatchSize", error.ParamName);
+    }
+
+    [Fact]
+    public void Momentum_cycling_changes_training_and_needs_adam_on_a_one_cycle_schedule()
+    {
+        CnnRecipe recipe = TinyRecipe.Create();
+        float[] fixedBeta1 = new CnnTrainer(recipe).Train(TinyRecipe.Train(), null).Model.Parameters.Values;
+        float[] cycled = new CnnTrainer(recipe with { Training = recipe.Training with { CycleMomentum = true } })
+            .Train(TinyRecipe.Train(), null).Model.Parameters.Values;
+        Assert.NotEqual(fixedBeta1, cycled);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CnnTrainer(recipe with
+        {
+            Training = recipe.Training with { CycleMomentum = true, Optimizer = OptimizerKind.SgdNesterov },
+        }).Train(TinyRecipe.Train(), null));
+        Assert.Equal("CycleMomentum", error.ParamName);
     }
 }

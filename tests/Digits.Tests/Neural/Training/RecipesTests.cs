@@ -32,8 +32,8 @@ public class RecipesTests
     public void Cnn_fast_uses_the_published_fast_settings()
     {
         CnnTrainingOptions fast = Recipes.Get("cnn-fast").Training;
-        Assert.Equal((1, 256, 0.01f, 0.7f, 0.9f, ScheduleKind.OneCycle, true),
-            (fast.Epochs, fast.BatchSize, fast.LearningRate, fast.Beta1, fast.Beta2, fast.Schedule, fast.StandardizeInputs));
+        Assert.Equal((2, 256, 0.01f, 0.7f, 0.9f, false, ScheduleKind.OneCycle, true),
+            (fast.Epochs, fast.BatchSize, fast.LearningRate, fast.Beta1, fast.Beta2, fast.CycleMomentum, fast.Schedule, fast.StandardizeInputs));
     }
 
     [Fact]
