@@ -37,7 +37,7 @@ case $what in
     for r in $(seq "$rounds"); do
       digits train keras --data "$data" --epochs 1 --validation 0 --threads 2 --seed "$r" --out "$out/keras.safetensors" --json  \
         | record digits "$what"
-      libtorch "$data" 1 2 | tail -n 2 | head -n 1 | record libtorch keras
+      libtorch "$data" 1 2 2>/dev/null | tail -n 2 | head -n 1 | record libtorch keras
       $py "$anchors/torch_anchor.py" "$data" 1 2 | head -n 1 | record pytorch keras
     done ;;
   fast)

@@ -8,7 +8,10 @@ namespace Digits.Cli;
 /// <summary><c>digits train cnn|cnn-fast|keras</c>: trains a recipe (or an ensemble of them) on our own engine.</summary>
 internal static class TrainCnnCommand
 {
-    public static Command Create(string recipeName, string description)
+    /// <param name="defaultValidation">The recipe's held-out fraction: 0 where its settings were fixed beforehand on a
+    /// validation split and the final model trains on everything (as the PyTorch anchors do), 0.1 where the best epoch
+    /// is picked during training.</param>
+    public static Command Create(string recipeName, string description, double defaultValidation)
     {
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the recipe's)", HelpName = "N" };
         var batchSize = new Option<int?>("--batch-size") { Description = "Images per step (default: the recipe's)", HelpName = "N" };
@@ -17,7 +20,7 @@ internal static class TrainCnnCommand
         var ensemble = new Option<int>("--ensemble") { Description = "Train N models (seeds SEED, SEED+1, …) and average their probabilities", DefaultValueFactory = _ => 1, HelpName = "N" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the best epoch here as training goes (with optimizer state, for --resume)", HelpName = "FILE" };
         var resume = new Option<bool>("--resume") { Description = "Continue from --checkpoint if it exists" };
-        var validation = TrainingRun.ValidationOption(0.1);
+        var validation = TrainingRun.ValidationOption(defaultValidation);
 
         var cmd = new Command(recipeName, description);
         TrainingRun.AddCommonOptions(cmd, validation);

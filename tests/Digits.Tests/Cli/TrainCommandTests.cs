@@ -10,7 +10,7 @@ public class TrainCommandTests
     {
         using var tmp = new TempFolder();
         string model = tmp.File("fast.safetensors");
-        var train = CliRunner.Run("train", "cnn-fast", "--data", TestData.MnistDirectory, "--subset", "600", "--epochs", "4", "--seed", "3", "--out", model, "--json");
+        var train = CliRunner.Run("train", "cnn-fast", "--data", TestData.MnistDirectory, "--subset", "600", "--epochs", "4", "--validation", "0.1", "--seed", "3", "--out", model, "--json");
         Assert.True(train.ExitCode == 0, train.Stderr);
         var json = train.Json();
         Assert.Equal(model, json.GetProperty("model").GetString());
