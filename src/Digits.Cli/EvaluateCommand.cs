@@ -49,7 +49,7 @@ internal static class EvaluateCommand
                 return CommandRunner.Ok;
             }
             var o = terminal.Out;
-            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on MNIST test ({result.Count:N0} images): accuracy [green]{result.Accuracy:P2}[/] (95% CI {result.AccuracyCi95[0]:P2}–{result.AccuracyCi95[1]:P2}), log loss {result.LogLoss:F4}, {result.Seconds:F2} s");
+            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on MNIST test ({result.Count:N0} images): accuracy [green]{result.Accuracy * 100:F2}%[/] (95% CI {result.AccuracyCi95[0] * 100:F2}%–{result.AccuracyCi95[1] * 100:F2}%), log loss {result.LogLoss:F4}, {result.Seconds:F2} s");
             var table = new Table().Border(TableBorder.Rounded).AddColumn("class")
                 .AddColumn(new TableColumn("precision").RightAligned()).AddColumn(new TableColumn("recall").RightAligned())
                 .AddColumn(new TableColumn("F1").RightAligned()).AddColumn(new TableColumn("support").RightAligned());

@@ -129,7 +129,7 @@ internal static class TrainCnnCommand
                 {
                     task ??= ctx.AddTask(label, maxValue: (double)p.Epochs * p.Batches);
                     task.Value = (double)(p.Epoch - 1) * p.Batches + p.Batch;
-                    task.Description = $"{label} epoch {p.Epoch}/{p.Epochs} loss {p.RunningLoss:F4} acc {p.RunningAccuracy:P1} {p.ImagesPerSecond:F0} img/s";
+                    task.Description = $"{label} epoch {p.Epoch}/{p.Epochs} loss {p.RunningLoss:F4} acc {p.RunningAccuracy * 100:F1}% {p.ImagesPerSecond:F0} img/s";
                     if (p.EpochEnd is { } end)
                         terminal.Err.WriteLine(end.ToLogLine(p.Epochs));
                 }));

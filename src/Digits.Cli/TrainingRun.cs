@@ -146,8 +146,8 @@ internal static class TrainingRun
         }
         else
         {
-            string validationText = trained.ValidationAccuracy is double v ? $", validation {v:P2}" : "";
-            terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: test accuracy [green]{test.Accuracy:P2}[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
+            string validationText = trained.ValidationAccuracy is double v ? $", validation {v * 100:F2}%" : "";
+            terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: test accuracy [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
             terminal.Out.MarkupLineInterpolated($"saved [blue]{path}[/]");
         }
         return trained.Interrupted ? CommandRunner.Interrupted : CommandRunner.Ok;
