@@ -33,16 +33,22 @@ internal sealed record TrainingData(LabeledImages Train, int[] TrainIndices, int
 internal static class TrainingRun
 {
     public static readonly Option<int?> Subset = new("--subset") { Description = "Train on a stratified subset of N training images (default: all)", HelpName = "N" };
-    public static readonly Option<string> SubsetMode = new("--subset-mode") { Description = "stratified (a seeded sample keeping class shares) or first (the first N images, as the scikit-learn anchors take)", DefaultValueFactory = _ => "stratified", HelpName = "stratified|first" };
+    public static readonly Option<string> SubsetMode = CreateSubsetMode();
     public static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for splits, initial weights, shuffles and augmentation", DefaultValueFactory = _ => 1UL, HelpName = "N" };
     public static readonly Option<int?> Threads = new("--threads") { Description = "Threads for the numeric kernels (default: all cores)", HelpName = "N" };
     public static readonly Option<string?> Out = new("--out", "-o") { Description = "Where to save the model (default: KIND.safetensors in the current folder)", HelpName = "FILE" };
     public static readonly Option<bool> DeskewOption = new("--deskew") { Description = "Deskew images (moment method) for training and prediction; stored in the model" };
 
+    private static Option<string> CreateSubsetMode()
+    {
+        var option = new Option<string>("--subset-mode") { Description = "stratified (a seeded sample keeping class shares) or first (the first N images, as the scikit-learn anchors take)", DefaultValueFactory = _ => "stratified", HelpName = "stratified|first" };
+        option.AcceptOnlyFromAmong("stratified", "first");
+        return option;
+    }
+
     /// <summary>Adds the options every <c>train</c> verb has.</summary>
     public static void AddCommonOptions(Command command, Option<double> validation)
     {
-        SubsetMode.AcceptOnlyFromAmong("stratified", "first");
         command.Options.Add(GlobalOptions.Data);
         command.Options.Add(Subset);
         command.Options.Add(SubsetMode);

@@ -48,6 +48,7 @@ internal static class TuneCommand
         cmd.Options.Add(random);
         cmd.Options.Add(folds);
         cmd.Options.Add(subset);
+        cmd.Options.Add(TrainingRun.SubsetMode);
         cmd.Options.Add(TrainingRun.Seed);
         cmd.Options.Add(TrainingRun.Threads);
         cmd.Options.Add(chart);
@@ -85,7 +86,9 @@ internal static class TuneCommand
             {
                 if (size < 20 * k)
                     throw new UsageException("--subset", $"must be at least {20 * k} for {k} folds, got {size}");
-                data = data.Subset(StratifiedSplit.Create(data.Labels, (double)size / data.Count, seed).Validation);
+                data = parsed.GetValue(TrainingRun.SubsetMode) == "first"
+                    ? data.Take(size)
+                    : data.Subset(StratifiedSplit.Create(data.Labels, (double)size / data.Count, seed).Validation);
             }
 
             var gate = new Lock();
