@@ -75,6 +75,17 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Subset_mode_first_trains_on_exactly_the_first_images()
+    {
+        using var tmp = new TempFolder();
+        string model = tmp.File("first.safetensors");
+        var r = CliRunner.Run("train", "logreg", "--data", TestData.MnistDirectory, "--subset", "500", "--subset-mode", "first", "--out", model, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(500, r.Json().GetProperty("train_count").GetInt32());
+        Assert.Equal(TestData.Mnist.Train.Take(500).ContentSha256(), ModelFile.Load(model).Metadata.TrainDataSha256);
+    }
+
+    [Fact]
     public void A_bad_regularization_is_a_usage_error_naming_the_option()
     {
         var r = CliRunner.Run("train", "logreg", "--C", "-1");
