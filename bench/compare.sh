@@ -3,7 +3,8 @@
 # alternating the two sides, so that the ratios hold on a noisy machine. Prints one JSON line per run and a summary.
 #
 # Usage: bench/compare.sh keras|fast|sklearn [DATA] [ROUNDS]
-#   keras    one epoch of the Keras convnet on 60k, 2 threads: digits train keras vs libtorch vs PyTorch
+#   keras    one epoch of the Keras convnet on 60k, 2 threads: digits train keras vs libtorch vs PyTorch; then inference
+#            of each trained model on the 10k test images and on one image (ours: Digits.Bench infer)
 #   fast     time to 99%: digits train cnn-fast (two epochs) vs torch_fast_anchor.py with two epochs (its 99.2% setting),
 #            seeds 1..ROUNDS
 #   sklearn  digits train logreg / linear-svm vs LogisticRegression(C=0.1) / LinearSVC(C=0.1), full 60k, and
@@ -23,6 +24,7 @@ out=$(mktemp -d)
 echo "# $(date -u +%FT%TZ) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 dotnet build -c Release src/Digits.Cli -v q -nologo >/dev/null
+dotnet build -c Release bench/Digits.Bench -v q -nologo >/dev/null
 digits() { dotnet src/Digits.Cli/bin/Release/net10.0/digits.dll "$@"; }
 # record SIDE TASK: wraps each JSON line read from stdin as {"side", "task", "row"} and keeps it.
 record() { sed "s/^/{\"side\": \"$1\", \"task\": \"$2\", \"row\": /; s/\$/}/" | tee -a "$out/runs.jsonl"; }
@@ -40,7 +42,14 @@ case $what in
     for r in $(seq "$rounds"); do
       digits train keras --data "$data" --epochs 1 --validation 0 --threads 2 --seed "$r" --out "$out/keras.safetensors" --json  \
         | record digits "$what"
-      libtorch "$data" 1 2 2>/dev/null | tail -n 2 | head -n 1 | record libtorch keras
+      # Inference of the model just trained, in-process after warm-up, on the same 2 threads as libtorch's.
+      dotnet bench/Digits.Bench/bin/Release/net10.0/Digits.Bench.dll infer "$data" "$out/keras.safetensors" \
+        | grep '"threads": 2' | record digits keras-infer
+      libtorch "$data" 1 2 2>/dev/null | tail -n 2 > "$out/libtorch.txt"
+      head -n 1 "$out/libtorch.txt" | record libtorch keras
+      # The anchor prints its 10k inference (batches of 1000) on the epoch line and one image's time on the last.
+      paste -d' ' <(head -n 1 "$out/libtorch.txt" | sed 's/}$/,/') <(tail -n 1 "$out/libtorch.txt" | sed 's/^{//') \
+        | record libtorch keras-infer
       $py "$anchors/torch_anchor.py" "$data" 1 2 2>/dev/null | sed -n 1p | record pytorch keras
     done ;;
   fast)
@@ -67,6 +76,20 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 def secs(x): return x.get("train_seconds", x.get("train_s", x.get("fit_s")))
 def acc(x): return x.get("test_accuracy", x.get("test_acc"))
 groups = {}
+infer = [r for r in rows if r["task"].endswith("-infer")]
+rows = [r for r in rows if not r["task"].endswith("-infer")]
+if infer:
+    print("inference (10k test images / one image, 2 threads, after warm-up):")
+    sides = {}
+    for r in infer:
+        sides.setdefault(r["side"], []).append((r["row"]["infer_10k_s"], r["row"]["single_image_ms"]))
+    med = {side: (statistics.median(a for a, _ in v), statistics.median(b for _, b in v)) for side, v in sides.items()}
+    for side, (a, b) in med.items():
+        print(f"  {side:<10} {len(sides[side]):>5} runs  10k {a:8.3f} s  one image {b:8.4f} ms")
+    if "digits" in med:
+        for side, (a, b) in med.items():
+            if side != "digits":
+                print(f"  digits / {side}: {med['digits'][0] / a:.2f}x (10k), {med['digits'][1] / b:.2f}x (one image)")
 for r in rows:
     groups.setdefault(r["task"], {}).setdefault(r["side"], []).append((secs(r["row"]), acc(r["row"])))
 for task, sides in groups.items():

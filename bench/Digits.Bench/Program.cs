@@ -7,11 +7,17 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Digits.Bench;
 
 // `-- quick [paths]` prints Stopwatch best-of GFLOP/s for tuning (see QuickRun); `-- train-step [steps]` times the
-// Keras convnet's training step layer by layer and its inference (see TrainStepRun); anything else goes to
+// Keras convnet's training step layer by layer and its inference (see TrainStepRun); `-- infer DATA MODEL...`
+// times saved models on the MNIST test set (see InferenceRun); anything else goes to
 // BenchmarkDotNet, e.g. `dotnet run -c Release --project bench/Digits.Bench -- --filter '*Gemm*'`.
 if (args is ["quick", ..])
 {
     QuickRun.Print(args.Skip(1).ToArray());
+    return;
+}
+if (args is ["infer", ..])
+{
+    InferenceRun.Print(args.Skip(1).ToArray());
     return;
 }
 if (args is ["train-step", ..])

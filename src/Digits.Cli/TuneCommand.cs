@@ -16,15 +16,21 @@ namespace Digits.Cli;
 internal static class TuneCommand
 {
     /// <summary>What can be tuned for each kind, and how one setting is fitted.</summary>
-    private static readonly Dictionary<string, (string[] Parameters, string DefaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, IClassifier> Fit)> Kinds = new()
+    private static readonly Dictionary<string, (string[] Parameters, string DefaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, FixedSettings, IClassifier> Fit)> Kinds = new()
     {
         ["logreg"] = (["C"], "C=0.01,0.03,0.1,0.3,1",
-            (train, p) => new SoftmaxRegressionTrainer(new SoftmaxRegressionOptions { C = p["C"] }).Fit(train)),
+            (train, p, s) => new SoftmaxRegressionTrainer(new SoftmaxRegressionOptions { C = p["C"], Deskew = s.Deskew }).Fit(train)),
         ["linear-svm"] = (["C"], "C=0.003,0.01,0.03,0.1,0.3",
-            (train, p) => new LinearSvmTrainer(new LinearSvmOptions { C = p["C"] }).Fit(train)),
+            (train, p, s) => new LinearSvmTrainer(new LinearSvmOptions { C = p["C"], Deskew = s.Deskew }).Fit(train)),
         ["svm"] = (["C", "gamma"], "C=1,5,10;gamma=0.01,0.02,0.05",
-            (train, p) => new KernelSvmTrainer(new KernelSvmOptions { C = p["C"], Gamma = p["gamma"], Threads = 1 }).Fit(train)),
+            (train, p, s) => new KernelSvmTrainer(new KernelSvmOptions
+            {
+                C = p["C"], Gamma = p["gamma"], Kernel = s.Kernel, Degree = s.Degree, Coef0 = s.Coef0, Deskew = s.Deskew, Threads = 1,
+            }).Fit(train)),
     };
+
+    /// <summary>The settings every trial shares: preprocessing, and for the kernel SVM the kernel's form.</summary>
+    private sealed record FixedSettings(bool Deskew, SvmKernelType Kernel, int Degree, double Coef0);
 
     public static Command Create()
     {
@@ -34,8 +40,12 @@ internal static class TuneCommand
         return tune;
     }
 
-    private static Command CreateFor(string kind, string[] parameters, string defaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, IClassifier> fit)
+    private static Command CreateFor(string kind, string[] parameters, string defaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, FixedSettings, IClassifier> fit)
     {
+        var kernel = new Option<string>("--kernel") { Description = "rbf: exp(-gamma·|x-y|²), or poly: (gamma·x·y + coef0)^degree", DefaultValueFactory = _ => "rbf", HelpName = "rbf|poly" };
+        kernel.AcceptOnlyFromAmong("rbf", "poly");
+        var degree = new Option<int>("--degree") { Description = $"Polynomial degree (default {KernelSvmOptions.Defaults.Degree})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Degree, HelpName = "N" };
+        var coef0 = new Option<double>("--coef0") { Description = $"Polynomial offset (default {KernelSvmOptions.Defaults.Coef0})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Coef0, HelpName = "X" };
         var grid = new Option<string>("--grid") { Description = $"Values to try, e.g. \"{defaultGrid}\" (parameters: {string.Join(", ", parameters)})", DefaultValueFactory = _ => defaultGrid, HelpName = "SPEC" };
         var random = new Option<int?>("--random") { Description = "Random search: try N combinations drawn from the grid instead of all", HelpName = "N" };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 3, HelpName = "K" };
@@ -51,6 +61,13 @@ internal static class TuneCommand
         cmd.Options.Add(TrainingRun.SubsetMode);
         cmd.Options.Add(TrainingRun.Seed);
         cmd.Options.Add(TrainingRun.Threads);
+        cmd.Options.Add(TrainingRun.DeskewOption);
+        if (kind == "svm")
+        {
+            cmd.Options.Add(kernel);
+            cmd.Options.Add(degree);
+            cmd.Options.Add(coef0);
+        }
         cmd.Options.Add(chart);
         cmd.Options.Add(output);
         cmd.Options.Add(GlobalOptions.Json);
@@ -80,6 +97,13 @@ internal static class TuneCommand
                 ? (n >= 1 ? parameterGrid.Sample(n, seed) : throw new UsageException("--random", $"must be at least 1, got {n}"))
                 : parameterGrid.Combinations();
 
+            var fixedSettings = new FixedSettings(parsed.GetValue(TrainingRun.DeskewOption),
+                kind == "svm" && parsed.GetValue(kernel) == "poly" ? SvmKernelType.Polynomial : SvmKernelType.Rbf,
+                kind == "svm" ? parsed.GetValue(degree) : KernelSvmOptions.Defaults.Degree,
+                kind == "svm" ? parsed.GetValue(coef0) : KernelSvmOptions.Defaults.Coef0);
+            if (fixedSettings.Degree is < 1 or > 10)
+                throw new UsageException("--degree", $"must be 1 to 10, got {fixedSettings.Degree}");
+
             var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
             var data = loaded.Train;
             if (parsed.GetValue(subset) is int size && size < data.Count)
@@ -93,7 +117,7 @@ internal static class TuneCommand
 
             var gate = new Lock();
             int done = 0;
-            var result = ParameterSearch.Run(data, settings, k, seed, fit, Math.Min(2, Tensors.WorkerPool.Threads), trial =>
+            var result = ParameterSearch.Run(data, settings, k, seed, (train, p) => fit(train, p, fixedSettings), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
             {
                 lock (gate)
                     terminal.Log($"trial {++done}/{settings.Count} {Format(trial.Parameters)} cv={trial.CvMean:F4}±{trial.CvStd:F4} time={trial.Seconds:F1}s");
@@ -102,7 +126,7 @@ internal static class TuneCommand
             string chartPath = parsed.GetValue(chart)!;
             DrawChart(kind, parameterGrid, result, chartPath, k);
             string bestPath = parsed.GetValue(output)!;
-            AtomicFile.WriteAllBytes(bestPath, JsonSerializer.SerializeToUtf8Bytes(new { kind, best = result.Best.Parameters, best_cv_accuracy = result.Best.CvMean, folds = k, train_count = data.Count, seed }, JsonOutput.Options));
+            AtomicFile.WriteAllBytes(bestPath, JsonSerializer.SerializeToUtf8Bytes(new { kind, best = result.Best.Parameters, best_cv_accuracy = result.Best.CvMean, folds = k, train_count = data.Count, seed, deskew = fixedSettings.Deskew }, JsonOutput.Options));
 
             if (parsed.GetValue(GlobalOptions.Json))
             {

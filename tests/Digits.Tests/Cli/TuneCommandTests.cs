@@ -45,4 +45,31 @@ public class TuneSvmCommandTests
         var heat = Digits.Imaging.ImageDecoder.Decode(tmp.File("heat.png"));
         Assert.True(heat.Width >= 600);
     }
+
+    [Fact]
+    public void Deskew_and_the_kernel_form_reach_every_trial_and_the_saved_file()
+    {
+        using var tmp = new TempFolder();
+        double CvMean(params string[] extra)
+        {
+            var r = CliRunner.Run(["tune", "svm", "--data", TestData.MnistDirectory, "--subset", "400", "--grid", "C=5;gamma=0.02",
+                "--folds", "2", "--heatmap", tmp.File("heat.png"), "--out", tmp.File("best.json"), "--json", .. extra]);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            return r.Json().GetProperty("best_cv_accuracy").GetDouble();
+        }
+        double plain = CvMean();
+        double deskewed = CvMean("--deskew");
+        Assert.Contains("\"deskew\":true", File.ReadAllText(tmp.File("best.json")));
+        double poly = CvMean("--kernel", "poly", "--degree", "2");
+        Assert.NotEqual(plain, deskewed);
+        Assert.NotEqual(plain, poly);
+    }
+
+    [Fact]
+    public void A_bad_degree_is_a_usage_error()
+    {
+        var r = CliRunner.Run("tune", "svm", "--kernel", "poly", "--degree", "0");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("error: --degree: must be 1 to 10, got 0", r.Stderr.Trim());
+    }
 }
