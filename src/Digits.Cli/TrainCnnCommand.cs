@@ -18,7 +18,7 @@ internal static class TrainCnnCommand
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the recipe's)", HelpName = "RATE" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn off the recipe's data augmentation" };
         var ensemble = new Option<int>("--ensemble") { Description = "Train N models (seeds SEED, SEED+1, …) and average their probabilities", DefaultValueFactory = _ => 1, HelpName = "N" };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the best epoch here as training goes (with optimizer state, for --resume)", HelpName = "FILE" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the best epoch here as training goes (with optimizer state, for --resume); with --ensemble, member i uses FILE with .mi before its extension", HelpName = "FILE" };
         var resume = new Option<bool>("--resume") { Description = "Continue from --checkpoint if it exists" };
         var validation = TrainingRun.ValidationOption(defaultValidation);
 
@@ -50,8 +50,6 @@ internal static class TrainCnnCommand
                 throw new UsageException("--ensemble", $"must be 1 to 20, got {members}");
             if (options.Resume && options.CheckpointPath is null)
                 throw new UsageException("--resume", "needs --checkpoint FILE");
-            if (members > 1 && options.CheckpointPath is not null)
-                throw new UsageException("--checkpoint", "is for single models, not --ensemble");
             try
             {
                 options.Validate();
@@ -84,7 +82,14 @@ internal static class TrainCnnCommand
         int epochs = 0;
         for (int m = 0; m < members && !interrupted; m++)
         {
-            var member = recipe with { Training = options with { Seed = options.Seed + (ulong)m } };
+            var member = recipe with
+            {
+                Training = options with
+                {
+                    Seed = options.Seed + (ulong)m,
+                    CheckpointPath = options.CheckpointPath is { } path ? MemberCheckpoint(path, m) : null,
+                },
+            };
             terminal.Log($"ensemble member {m + 1}/{members} (seed {member.Training.Seed})");
             var result = WithProgress(terminal, $"{recipe.Name} {m + 1}/{members}", options.Epochs, progress =>
                 new CnnTrainer(member).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
@@ -101,6 +106,14 @@ internal static class TrainCnnCommand
         }
         return new TrainedModel(ensemble, validationAccuracy, epochs, interrupted);
     }
+
+    /// <summary>
+    /// Where ensemble member <paramref name="member"/> (from 0) keeps its checkpoint: <c>ens.safetensors</c> gives
+    /// <c>ens.m1.safetensors</c>, <c>ens.m2.safetensors</c>, … so that <c>--resume</c> skips finished members and
+    /// continues the one that was cut off.
+    /// </summary>
+    internal static string MemberCheckpoint(string path, int member) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}.m{member + 1}{Path.GetExtension(path)}");
 
     /// <summary>
     /// Runs a training with a live progress bar (loss, accuracy, images/s) on a terminal, or the fixed epoch log line on

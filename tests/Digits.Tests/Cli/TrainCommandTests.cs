@@ -115,4 +115,26 @@ public class TrainCommandTests
         Assert.Equal(2, e.ExitCode);
         Assert.Contains("--resume", e.Stderr);
     }
+
+    [Fact]
+    public void An_ensemble_keeps_a_checkpoint_per_member_and_resume_retrains_only_what_is_missing()
+    {
+        using var tmp = new TempFolder();
+        string[] Args(string output, params string[] extra) =>
+            ["train", "cnn-fast", "--ensemble", "2", "--data", TestData.MnistDirectory, "--subset", "500", "--epochs", "2",
+             "--validation", "0.2", "--seed", "5", "--threads", "1", "--checkpoint", tmp.File("ck.safetensors"), "--out", output, "--json", .. extra];
+        var first = CliRunner.Run(Args(tmp.File("a.safetensors")));
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal("ensemble", first.Json().GetProperty("kind").GetString());
+        Assert.True(File.Exists(tmp.File("ck.m1.safetensors")) && File.Exists(tmp.File("ck.m2.safetensors")));
+        Assert.Equal(5, ModelFile.Load(tmp.File("ck.m1.safetensors")).Metadata.Seed);
+        Assert.Equal(6, ModelFile.Load(tmp.File("ck.m2.safetensors")).Metadata.Seed);
+
+        File.Delete(tmp.File("ck.m2.safetensors"));
+        var resumed = CliRunner.Run(Args(tmp.File("b.safetensors"), "--resume"));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(first.Json().GetProperty("test_log_loss").GetDouble(), resumed.Json().GetProperty("test_log_loss").GetDouble());
+        Assert.Equal(first.Json().GetProperty("validation_accuracy").GetDouble(), resumed.Json().GetProperty("validation_accuracy").GetDouble());
+        Assert.True(File.Exists(tmp.File("ck.m2.safetensors")));
+    }
 }
