@@ -1,32 +1,35 @@
 using System.Diagnostics;
 using Digits.Neural;
 using Digits.Neural.Optimizers;
+using Digits.Neural.Training;
 using Digits.Tensors;
 
 namespace Digits.Bench;
 
 /// <summary>
-/// Times the Keras MNIST convnet (issue 5's like-for-like speed comparison with libtorch): one training step at
-/// batch 128 (forward, softmax cross-entropy, backward, Adam) layer by layer on 1 and 2 threads, then inference
+/// Times the Keras MNIST convnet (issue 5's like-for-like speed comparison with libtorch), or the recipe named by an
+/// optional first argument (<c>cnn-fast</c>, <c>cnn</c>): one training step at the recipe's batch size (128 for Keras) (forward, softmax cross-entropy, backward, Adam) layer by layer on 1 and 2 threads, then inference
 /// in eval mode for 10k images and for one image. Medians over many steps, because other processes share the
 /// machine and a mean would average their bursts in, after 30 warm-up steps so that tiered compilation has
-/// replaced the hot loops with optimized code. Arguments: optional timed steps per thread count (default 30).
+/// replaced the hot loops with optimized code. Arguments: optional recipe, then timed steps per thread count (default 30).
 /// </summary>
 internal static class TrainStepRun
 {
-    private const int Batch = 128;
     private const int InferenceImages = 10_000;
     private const int InferenceBatch = 256;
-
-    /// <summary>Exactly the Keras <c>mnist_convnet</c> example's layers.</summary>
-    private static readonly LayerSpec[] Keras =
-    [
-        new Conv2dSpec(32, 3), new ReluSpec(), new Conv2dSpec(64, 3), new ReluSpec(), new MaxPool2dSpec(2),
-        new DropoutSpec(0.25f), new FlattenSpec(), new LinearSpec(128), new ReluSpec(), new DropoutSpec(0.5f), new LinearSpec(10),
-    ];
+    private static int Batch = 128;
+    private static LayerSpec[] Keras = [.. Recipes.Keras.Layers];
 
     public static void Print(string[] args)
     {
+        if (args.Length > 0 && !char.IsAsciiDigit(args[0][0]))
+        {
+            CnnRecipe recipe = Recipes.Get(args[0]);
+            Keras = [.. recipe.Layers];
+            Batch = recipe.Training.BatchSize;
+            Console.WriteLine($"recipe {recipe.Name}, batch {Batch}");
+            args = args[1..];
+        }
         int steps = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 30;
         var input = new SampleShape(1, 28, 28);
         float[] images = RandomImages(InferenceImages * input.Size);
