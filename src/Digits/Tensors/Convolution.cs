@@ -20,9 +20,30 @@ public static unsafe class Convolution
     /// <summary>The number of image ranges a batch of <paramref name="batch"/> images is cut into.</summary>
     public static int Chunks(int batch) => Math.Clamp(batch, 1, MaxChunks);
 
+    /// <summary>
+    /// The im2col matrix of one GEMM is kept near this many floats (512 KB, within a core's L2): layers with a small
+    /// C·KH·KW × OH·OW put several images side by side in it, so their GEMM is wide enough to fill whole register
+    /// tiles and to pack the weight once per group rather than once per image.
+    /// </summary>
+    private const int GroupFloats = 1 << 17;
+
+    /// <summary>
+    /// Images per GEMM for a batch of <paramref name="batch"/>: as many as fit <see cref="GroupFloats"/>, at most the
+    /// images of one chunk. It depends only on the geometry and the batch size, so results do not depend on threads.
+    /// </summary>
+    public static int GroupSize(in ConvolutionGeometry g, int batch)
+    {
+        int chunks = Chunks(batch);
+        int perChunk = (Math.Max(batch, 1) + chunks - 1) / chunks;
+        return Math.Clamp(GroupFloats / Math.Max(1, g.ColumnRows * g.OutputPlane), 1, perChunk);
+    }
+
     /// <summary>Floats of scratch that <see cref="Forward"/> and <see cref="Backward"/> need for up to <paramref name="batch"/> images.</summary>
-    public static int ScratchLength(in ConvolutionGeometry g, int batch) =>
-        Chunks(batch) * (g.ColumnRows * g.OutputPlane + g.WeightSize + g.OutChannels);
+    public static int ScratchLength(in ConvolutionGeometry g, int batch) => Chunks(batch) * ChunkScratch(g, batch);
+
+    /// <summary>One chunk's scratch: its group's im2col matrix, its group's outputs side by side, and its weight-gradient partial.</summary>
+    private static int ChunkScratch(in ConvolutionGeometry g, int batch) =>
+        GroupSize(g, batch) * (g.ColumnRows + g.OutChannels) * g.OutputPlane + g.WeightSize + g.OutChannels;
 
     /// <summary>
     /// inp is (B,C,H,W), weight is (OC,C,KH,KW), bias is (OC), out is (B,OC,OH,OW). Overwrites out.
@@ -67,11 +88,11 @@ public static unsafe class Convolution
         {
             WorkerPool.For(chunks, new BackwardChunk(g, batch, wantInput ? pDinp : null, pDout, pInp, pWeight, pScratch));
         }
-        int columnsLength = g.ColumnRows * g.OutputPlane;
+        int chunkScratch = ChunkScratch(g, batch);
         int partialLength = g.WeightSize + g.OutChannels;
         for (int chunk = 0; chunk < chunks; chunk++)
         {
-            Span<float> partial = scratch.Slice(chunks * columnsLength + chunk * partialLength, partialLength);
+            Span<float> partial = scratch.Slice(chunk * chunkScratch + chunkScratch - partialLength, partialLength);
             TensorPrimitives.Add(dweight, partial[..g.WeightSize], dweight);
             TensorPrimitives.Add(dbias, partial[g.WeightSize..], dbias);
         }
@@ -99,17 +120,38 @@ public static unsafe class Convolution
 
         public void Run(int chunk)
         {
-            int columnsLength = g.ColumnRows * g.OutputPlane;
-            float* columns = scratch + (nint)chunk * columnsLength;
+            int group = GroupSize(g, batch), plane = g.OutputPlane, rows = g.ColumnRows;
+            float* columns = scratch + (nint)chunk * ChunkScratch(g, batch);
+            float* product = columns + (nint)group * rows * plane;
+            var biases = new ReadOnlySpan<float>(bias, g.OutChannels);
             (int start, int end) = ChunkImages(batch, chunk, Chunks(batch));
-            for (int image = start; image < end; image++)
+            for (int first = start; first < end; first += group)
             {
-                float* outImage = output + (nint)image * g.OutputSize;
-                ImageColumns.Im2Col(input + (nint)image * g.InputSize, g.Channels, g.Height, g.Width,
-                    g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns);
-                SerialGemm.Multiply(false, false, g.OutChannels, g.OutputPlane, g.ColumnRows, 1f,
-                    weight, g.ColumnRows, columns, g.OutputPlane, 0f, outImage, g.OutputPlane);
-                ChannelBias.Add(new Span<float>(outImage, g.OutputSize), new ReadOnlySpan<float>(bias, g.OutChannels), g.OutputPlane);
+                int images = Math.Min(group, end - first), width = images * plane;
+                for (int j = 0; j < images; j++)
+                {
+                    ImageColumns.Im2Col(input + (nint)(first + j) * g.InputSize, g.Channels, g.Height, g.Width,
+                        g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns + j * plane, width);
+                }
+                if (images == 1)
+                {
+                    float* outImage = output + (nint)first * g.OutputSize;
+                    SerialGemm.Multiply(false, false, g.OutChannels, plane, rows, 1f,
+                        weight, rows, columns, plane, 0f, outImage, plane);
+                    ChannelBias.Add(new Span<float>(outImage, g.OutputSize), biases, plane);
+                    continue;
+                }
+                // product (OC, images·plane) = weight (OC, C·KH·KW) · columns, then each image's block plus bias to NCHW
+                SerialGemm.Multiply(false, false, g.OutChannels, width, rows, 1f, weight, rows, columns, width, 0f, product, width);
+                for (int j = 0; j < images; j++)
+                {
+                    float* outImage = output + (nint)(first + j) * g.OutputSize;
+                    for (int c = 0; c < g.OutChannels; c++)
+                    {
+                        TensorPrimitives.Add(new ReadOnlySpan<float>(product + (nint)c * width + j * plane, plane), biases[c],
+                            new Span<float>(outImage + (nint)c * plane, plane));
+                    }
+                }
             }
         }
     }
@@ -121,30 +163,51 @@ public static unsafe class Convolution
 
         public void Run(int chunk)
         {
-            int chunks = Chunks(batch);
-            int columnsLength = g.ColumnRows * g.OutputPlane;
-            float* columns = scratch + (nint)chunk * columnsLength;
-            float* dweight = scratch + (nint)chunks * columnsLength + (nint)chunk * (g.WeightSize + g.OutChannels);
+            int group = GroupSize(g, batch), plane = g.OutputPlane, rows = g.ColumnRows;
+            float* columns = scratch + (nint)chunk * ChunkScratch(g, batch);
+            float* gathered = columns + (nint)group * rows * plane;
+            float* dweight = gathered + (nint)group * g.OutChannels * plane;
             var dbias = new Span<float>(dweight + g.WeightSize, g.OutChannels);
             dbias.Clear();
-            (int start, int end) = ChunkImages(batch, chunk, chunks);
-            for (int image = start; image < end; image++)
+            (int start, int end) = ChunkImages(batch, chunk, Chunks(batch));
+            for (int first = start; first < end; first += group)
             {
-                float* dout = doutput + (nint)image * g.OutputSize;
-                ImageColumns.Im2Col(input + (nint)image * g.InputSize, g.Channels, g.Height, g.Width,
-                    g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns);
-                // dweight (OC, C*KH*KW) (+)= dout (OC, OH*OW) · columns^T
-                SerialGemm.Multiply(false, true, g.OutChannels, g.ColumnRows, g.OutputPlane, 1f,
-                    dout, g.OutputPlane, columns, g.OutputPlane, image == start ? 0f : 1f, dweight, g.ColumnRows);
-                ChannelBias.AccumulateGradient(dbias, new ReadOnlySpan<float>(dout, g.OutputSize), g.OutputPlane);
+                int images = Math.Min(group, end - first), width = images * plane;
+                for (int j = 0; j < images; j++)
+                {
+                    ImageColumns.Im2Col(input + (nint)(first + j) * g.InputSize, g.Channels, g.Height, g.Width,
+                        g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns + j * plane, width);
+                    ChannelBias.AccumulateGradient(dbias, new ReadOnlySpan<float>(doutput + (nint)(first + j) * g.OutputSize, g.OutputSize), plane);
+                }
+                // The group's output gradients side by side, (OC, images·plane), like its columns; one image needs no copy.
+                float* dout = doutput + (nint)first * g.OutputSize;
+                if (images > 1)
+                {
+                    for (int j = 0; j < images; j++)
+                    {
+                        for (int c = 0; c < g.OutChannels; c++)
+                        {
+                            new ReadOnlySpan<float>(doutput + (nint)(first + j) * g.OutputSize + (nint)c * plane, plane)
+                                .CopyTo(new Span<float>(gathered + (nint)c * width + j * plane, plane));
+                        }
+                    }
+                    dout = gathered;
+                }
+                // dweight (OC, C*KH*KW) (+)= dout (OC, images·plane) · columns^T
+                SerialGemm.Multiply(false, true, g.OutChannels, rows, width, 1f,
+                    dout, width, columns, width, first == start ? 0f : 1f, dweight, rows);
                 if (dinput != null)
                 {
-                    // dcolumns (C*KH*KW, OH*OW) = weight^T · dout, then folded back onto the image
-                    SerialGemm.Multiply(true, false, g.ColumnRows, g.OutputPlane, g.OutChannels, 1f,
-                        weight, g.ColumnRows, dout, g.OutputPlane, 0f, columns, g.OutputPlane);
-                    float* dinp = dinput + (nint)image * g.InputSize;
-                    new Span<float>(dinp, g.InputSize).Clear();
-                    ImageColumns.Col2Im(columns, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, dinp);
+                    // dcolumns (C*KH*KW, images·plane) = weight^T · dout, then folded back onto each image
+                    SerialGemm.Multiply(true, false, rows, width, g.OutChannels, 1f,
+                        weight, rows, dout, width, 0f, columns, width);
+                    for (int j = 0; j < images; j++)
+                    {
+                        float* dinp = dinput + (nint)(first + j) * g.InputSize;
+                        new Span<float>(dinp, g.InputSize).Clear();
+                        ImageColumns.Col2Im(columns + j * plane, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth,
+                            g.Stride, g.Padding, dinp, width);
+                    }
                 }
             }
         }

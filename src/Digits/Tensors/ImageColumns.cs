@@ -21,7 +21,8 @@ public static class ImageColumns
         CheckLengths(inp.Length, col.Length, channels, height, width, kernelHeight, kernelWidth, stride, padding);
         fixed (float* pInp = inp, pCol = col)
         {
-            Im2Col(pInp, channels, height, width, kernelHeight, kernelWidth, stride, padding, pCol);
+            Im2Col(pInp, channels, height, width, kernelHeight, kernelWidth, stride, padding, pCol,
+                OutputSize(height, kernelHeight, stride, padding) * OutputSize(width, kernelWidth, stride, padding));
         }
     }
 
@@ -37,17 +38,22 @@ public static class ImageColumns
         CheckLengths(dinp.Length, dcol.Length, channels, height, width, kernelHeight, kernelWidth, stride, padding);
         fixed (float* pDcol = dcol, pDinp = dinp)
         {
-            Col2Im(pDcol, channels, height, width, kernelHeight, kernelWidth, stride, padding, pDinp);
+            Col2Im(pDcol, channels, height, width, kernelHeight, kernelWidth, stride, padding, pDinp,
+                OutputSize(height, kernelHeight, stride, padding) * OutputSize(width, kernelWidth, stride, padding));
         }
     }
 
-    /// <summary>The pointer form of the span overload, for callers that already hold pointers (convolution's work items).</summary>
+    /// <summary>
+    /// The pointer form of the span overload, for callers that already hold pointers (convolution's work items).
+    /// Rows of the column matrix are <paramref name="rowStride"/> floats apart (at least OH·OW), so several images'
+    /// columns can sit side by side in one matrix and share one GEMM.
+    /// </summary>
     internal static unsafe void Im2Col(float* inp, int channels, int height, int width,
-        int kernelHeight, int kernelWidth, int stride, int padding, float* col)
+        int kernelHeight, int kernelWidth, int stride, int padding, float* col, int rowStride)
     {
         int outHeight = OutputSize(height, kernelHeight, stride, padding);
         int outWidth = OutputSize(width, kernelWidth, stride, padding);
-        int plane = outHeight * outWidth;
+        int plane = rowStride;
         float* dst = col;
         for (int c = 0; c < channels; c++)
         {
@@ -86,13 +92,13 @@ public static class ImageColumns
         }
     }
 
-    /// <summary>The pointer form of the span overload, for callers that already hold pointers (convolution's work items).</summary>
+    /// <summary>The pointer form of the span overload; rows of the column matrix are <paramref name="rowStride"/> floats apart.</summary>
     internal static unsafe void Col2Im(float* dcol, int channels, int height, int width,
-        int kernelHeight, int kernelWidth, int stride, int padding, float* dinp)
+        int kernelHeight, int kernelWidth, int stride, int padding, float* dinp, int rowStride)
     {
         int outHeight = OutputSize(height, kernelHeight, stride, padding);
         int outWidth = OutputSize(width, kernelWidth, stride, padding);
-        int plane = outHeight * outWidth;
+        int plane = rowStride;
         float* src = dcol;
         for (int c = 0; c < channels; c++)
         {
