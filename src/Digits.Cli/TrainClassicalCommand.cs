@@ -72,6 +72,7 @@ internal static class TrainClassicalCommand
         var gamma = new Option<double>("--gamma") { Description = $"Kernel width on pixels/255 (default {KernelSvmOptions.Defaults.Gamma})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Gamma, HelpName = "GAMMA" };
         var degree = new Option<int>("--degree") { Description = $"Polynomial degree (default {KernelSvmOptions.Defaults.Degree})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Degree, HelpName = "N" };
         var coef0 = new Option<double>("--coef0") { Description = $"Polynomial offset (default {KernelSvmOptions.Defaults.Coef0})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Coef0, HelpName = "X" };
+        var virtualSv = new Option<bool>("--virtual-sv") { Description = "Fit twice: the second time on the support vectors plus copies moved one pixel each way (Schölkopf et al. 1996)" };
         var cache = new Option<int>("--cache-mb") { Description = "Kernel cache bound in MB (default 1024)", DefaultValueFactory = _ => (int)(KernelSvmOptions.Defaults.CacheBytes >> 20), HelpName = "MB" };
         var validation = TrainingRun.ValidationOption(0);
         var cmd = new Command("svm", "Kernel SVM (C-SVC, RBF or polynomial) by SMO with second-order working sets, one-vs-one");
@@ -82,6 +83,7 @@ internal static class TrainClassicalCommand
         cmd.Options.Add(degree);
         cmd.Options.Add(coef0);
         cmd.Options.Add(cache);
+        cmd.Options.Add(virtualSv);
         cmd.Options.Add(TrainingRun.DeskewOption);
         cmd.SetAction((parsed, ct) =>
         {
@@ -93,6 +95,7 @@ internal static class TrainClassicalCommand
                 Degree = parsed.GetValue(degree),
                 Coef0 = parsed.GetValue(coef0),
                 CacheBytes = (long)parsed.GetValue(cache) << 20,
+                VirtualSupportVectors = parsed.GetValue(virtualSv),
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
                 Threads = parsed.GetValue(TrainingRun.Threads) ?? Environment.ProcessorCount,
                 Seed = (long)parsed.GetValue(TrainingRun.Seed),

@@ -58,6 +58,22 @@ public sealed class KernelSvmTrainer
         }
 
         byte[] prepared = SvmInputs.Prepare(data.Pixels, data.Count, _options.Deskew).ToArray();
+        (KernelSvm model, int[] support) = FitPrepared(data, prepared, members);
+        if (!_options.VirtualSupportVectors)
+            return model;
+        var virtualSet = VirtualSupportVectors.Create(prepared, data.Labels, support, data.Rows, data.Cols, k);
+        var virtualMembers = new List<int>[k];
+        for (int c = 0; c < k; c++)
+            virtualMembers[c] = [];
+        for (int i = 0; i < virtualSet.Count; i++)
+            virtualMembers[virtualSet.Labels[i]].Add(i);
+        return FitPrepared(virtualSet, virtualSet.Pixels, virtualMembers).Model;
+    }
+
+    /// <summary>Fits every pair on images already deskewed (when asked); also returns the support vectors' indices in <paramref name="data"/>.</summary>
+    private (KernelSvm Model, int[] Support) FitPrepared(LabeledImages data, byte[] prepared, List<int>[] members)
+    {
+        int k = data.ClassCount;
         float[] features = SvmInputs.ToFeatures(prepared);
         var kernel = _options.CreateKernel();
         int pairCount = k * (k - 1) / 2;
@@ -170,7 +186,7 @@ public sealed class KernelSvmTrainer
         return columns.Count > 0 ? columns.ToArray() : [0];
     }
 
-    private KernelSvm Assemble(SvmKernel kernel, LabeledImages data, byte[] prepared, List<int>[] members,
+    private (KernelSvm Model, int[] Support) Assemble(SvmKernel kernel, LabeledImages data, byte[] prepared, List<int>[] members,
         (int First, int Second)[] pairs, PairResult[] results)
     {
         int pairCount = pairs.Length, d = SvmInputs.PixelsPerImage;
@@ -189,6 +205,12 @@ public sealed class KernelSvmTrainer
         {
             if (unionIndex[i] == 0)
                 unionIndex[i] = m++;
+        }
+        var support = new int[m];
+        for (int i = 0; i < data.Count; i++)
+        {
+            if (unionIndex[i] >= 0)
+                support[unionIndex[i]] = i;
         }
         var supportVectors = new byte[m * d];
         for (int i = 0; i < data.Count; i++)
@@ -221,6 +243,6 @@ public sealed class KernelSvmTrainer
         var labels = data.ClassCount == ModelMetadata.DigitLabels.Count
             ? ModelMetadata.DigitLabels
             : Enumerable.Range(0, data.ClassCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return new KernelSvm(kernel, _options.Deskew, labels, supportVectors, coefficients, rho, sigmoids, pairClasses);
+        return (new KernelSvm(kernel, _options.Deskew, labels, supportVectors, coefficients, rho, sigmoids, pairClasses), support);
     }
 }
