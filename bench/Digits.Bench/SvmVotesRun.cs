@@ -41,6 +41,16 @@ internal static class SvmVotesRun
             coupled += best == set.Labels[i] ? 1 : 0;
             voted += votes[i] == set.Labels[i] ? 1 : 0;
         }
-        return $"coupled {(double)coupled / set.Count:P2}, votes {(double)voted / set.Count:P2}";
+        int hash = 0;
+        for (int i = 0; i < set.Count; i++)
+        {
+            int best = 0;
+            for (int c = 1; c < 10; c++)
+            {
+                best = probabilities[i * 10 + c] > probabilities[i * 10 + best] ? c : best;
+            }
+            hash = hash * 31 + best;
+        }
+        return $"coupled {(double)coupled / set.Count:P2} ({coupled}, predictions hash {hash:x8}), votes {(double)voted / set.Count:P2} ({voted})";
     }
 }

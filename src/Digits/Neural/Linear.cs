@@ -37,8 +37,28 @@ public sealed class Linear : Layer
     /// </summary>
     private const int DotProductBatch = 4;
 
+    /// <summary>From this many weights (1 MB) the dot products of a small batch are spread over the threads.</summary>
+    private const int ParallelDotFloats = 1 << 18;
+
+    private readonly unsafe struct DotProducts(float* input, float* weight, float* output, int batch, int inFeatures,
+        int outFeatures, int parts) : IParallelBody
+    {
+        public void Run(int part)
+        {
+            int first = (int)((long)outFeatures * part / parts), end = (int)((long)outFeatures * (part + 1) / parts);
+            for (int row = 0; row < batch; row++)
+            {
+                var inRow = new ReadOnlySpan<float>(input + (nint)row * inFeatures, inFeatures);
+                for (int o = first; o < end; o++)
+                {
+                    output[row * outFeatures + o] = TensorPrimitives.Dot(inRow, new ReadOnlySpan<float>(weight + (nint)o * inFeatures, inFeatures));
+                }
+            }
+        }
+    }
+
     // inp is (B,in), weight is (out,in), bias is (out), out is (B,out)
-    public override void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training)
+    public override unsafe void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training)
     {
         if (batch == 0)
         {
@@ -47,12 +67,24 @@ public sealed class Linear : Layer
         if (batch <= DotProductBatch)
         {
             ReadOnlySpan<float> w = Store.Value(weight);
-            for (int row = 0; row < batch; row++)
+            if (WorkerPool.Threads > 1 && w.Length >= ParallelDotFloats)
             {
-                ReadOnlySpan<float> inRow = input.Slice(row * inFeatures, inFeatures);
-                for (int o = 0; o < outFeatures; o++)
+                // A large weight is read by all cores at once, each taking a range of outputs; every output is one
+                // dot product whichever thread computes it, so results do not depend on the thread count.
+                fixed (float* pInput = input, pWeight = w, pOutput = output)
                 {
-                    output[row * outFeatures + o] = TensorPrimitives.Dot(inRow, w.Slice(o * inFeatures, inFeatures));
+                    WorkerPool.For(WorkerPool.Threads, new DotProducts(pInput, pWeight, pOutput, batch, inFeatures, outFeatures, WorkerPool.Threads));
+                }
+            }
+            else
+            {
+                for (int row = 0; row < batch; row++)
+                {
+                    ReadOnlySpan<float> inRow = input.Slice(row * inFeatures, inFeatures);
+                    for (int o = 0; o < outFeatures; o++)
+                    {
+                        output[row * outFeatures + o] = TensorPrimitives.Dot(inRow, w.Slice(o * inFeatures, inFeatures));
+                    }
                 }
             }
         }

@@ -56,6 +56,19 @@ public static unsafe class Convolution
         {
             return;
         }
+        if (batch == 1 && WorkerPool.Threads > 1)
+        {
+            // One image (interactive inference): its single GEMM is spread over the threads instead.
+            fixed (float* pInp = input, pScratch = scratch)
+            {
+                ImageColumns.Im2Col(pInp, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding,
+                    pScratch, g.OutputPlane);
+            }
+            Gemm.Multiply(false, false, g.OutChannels, g.OutputPlane, g.ColumnRows, 1f, weight, g.ColumnRows,
+                scratch[..(g.ColumnRows * g.OutputPlane)], g.OutputPlane, 0f, output, g.OutputPlane);
+            ChannelBias.Add(output[..g.OutputSize], bias, g.OutputPlane);
+            return;
+        }
         fixed (float* pOut = output, pInp = input, pWeight = weight, pBias = bias, pScratch = scratch)
         {
             WorkerPool.For(Chunks(batch), new ForwardChunk(g, batch, pOut, pInp, pWeight, pBias, pScratch));

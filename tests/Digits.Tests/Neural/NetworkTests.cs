@@ -96,6 +96,35 @@ public class NetworkTests
     }
 
     [Fact]
+    public void One_image_through_large_layers_matches_the_batched_path_on_any_thread_count()
+    {
+        // conv (32 → 32 channels on 16×16) and a 300 × 7200 dense layer: one image takes the threaded single-image
+        // paths (one GEMM over all threads, dot products split by output), a batch of 6 the per-chunk GEMMs.
+        LayerSpec[] specs = [new Conv2dSpec(32, 3), new ReluSpec(), new FlattenSpec(), new LinearSpec(300)];
+        var input = new SampleShape(32, 16, 16);
+        var network = new Network(input, specs, 6, 3);
+        float[] images = GradientCheck.AwayFromZero(6 * input.Size, 2);
+        float[] batched = network.Forward(images, 6, false).ToArray();
+        int saved = WorkerPool.Threads;
+        try
+        {
+            float[][] single = new float[2][];
+            foreach (int threads in new[] { 1, 2 })
+            {
+                WorkerPool.Threads = threads;
+                single[threads - 1] = network.Forward(images.AsSpan(5 * input.Size, input.Size), 1, false).ToArray();
+            }
+            Assert.Equal(single[0], single[1]);
+            for (int o = 0; o < 300; o++)
+                Assert.Equal(batched[5 * 300 + o], single[1][o], 1e-3f);
+        }
+        finally
+        {
+            WorkerPool.Threads = saved;
+        }
+    }
+
+    [Fact]
     public void A_training_step_allocates_nothing_once_warm()
     {
         var network = new Network(new SampleShape(1, 12, 12),
