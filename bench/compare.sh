@@ -12,7 +12,7 @@
 #   svm60k   the RBF SVM on the full 60k, fit and 10k prediction: digits train svm (C=5, gamma=0.05, and the tuned
 #            C=10, gamma=0.025) vs SVC(rbf, C=5, gamma=0.05); scikit-learn alone takes about 18 minutes
 # Set-up (measuring only, never a project dependency):
-#   apt-get install python3-torch python3-sklearn libopenblas0-pthread patchelf
+#   apt-get install python3-torch python3-sklearn libopenblas0-pthread patchelf time
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:?usage: bench/compare.sh keras|fast|sklearn|svm60k [DATA] [ROUNDS]}
@@ -28,6 +28,11 @@ echo "# $(date -u +%FT%TZ) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cor
 dotnet build -c Release src/Digits.Cli -v q -nologo >/dev/null
 dotnet build -c Release bench/Digits.Bench -v q -nologo >/dev/null
 digits() { dotnet src/Digits.Cli/bin/Release/net10.0/digits.dll "$@"; }
+# peak RUN...: runs a digits command under /usr/bin/time and adds its peak resident memory ("max_rss_mb") to its JSON line.
+peak() {
+  /usr/bin/time -f '%M' -o "$out/rss" dotnet src/Digits.Cli/bin/Release/net10.0/digits.dll "$@" > "$out/peak.json"
+  sed "s/}\$/, \"max_rss_mb\": $(( $(tail -n 1 "$out/rss") / 1024 ))}/" "$out/peak.json"
+}
 # record SIDE TASK: wraps each JSON line read from stdin as {"side", "task", "row"} and keeps it.
 record() { sed "s/^/{\"side\": \"$1\", \"task\": \"$2\", \"row\": /; s/\$/}/" | tee -a "$out/runs.jsonl"; }
 
@@ -42,7 +47,7 @@ libtorch() {
 case $what in
   keras)
     for r in $(seq "$rounds"); do
-      digits train keras --data "$data" --epochs 1 --validation 0 --threads 2 --seed "$r" --out "$out/keras.safetensors" --json  \
+      peak train keras --data "$data" --epochs 1 --validation 0 --threads 2 --seed "$r" --out "$out/keras.safetensors" --json  \
         | record digits "$what"
       # Inference of the model just trained, in-process after warm-up, on the same 2 threads as libtorch's.
       dotnet bench/Digits.Bench/bin/Release/net10.0/Digits.Bench.dll infer "$data" "$out/keras.safetensors" \
@@ -56,7 +61,7 @@ case $what in
     done ;;
   fast)
     for r in $(seq "$rounds"); do
-      digits train cnn-fast --data "$data" --threads 2 --seed "$r" --out "$out/fast.safetensors" --json  \
+      peak train cnn-fast --data "$data" --threads 2 --seed "$r" --out "$out/fast.safetensors" --json  \
         | record digits "$what"
       $py "$anchors/torch_fast_anchor.py" "$data" 2 2 "$r" 2>/dev/null | record pytorch fast
     done ;;
@@ -113,6 +118,9 @@ for task, sides in groups.items():
     print("  side        runs  median train s  test accuracies")
     for side, v in sides.items():
         print(f"  {side:<10} {len(v):>5}  {statistics.median(s for s, _ in v):>14.2f}  {', '.join(f'{a:.4f}' for _, a in v)}")
+        rss = [r["row"]["max_rss_mb"] for r in rows if r["task"] == task and r["side"] == side and "max_rss_mb" in r["row"]]
+        if rss:
+            print(f"  {'':<10} peak memory (max RSS) {max(rss)} MB")
     if "digits" in sides:
         ours = statistics.median(s for s, _ in sides["digits"])
         for side, v in sides.items():
