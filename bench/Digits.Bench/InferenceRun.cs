@@ -38,7 +38,7 @@ internal static class InferenceRun
                 model.Predict(test.Pixels, n, probabilities);
                 // Slow models (a kernel SVM takes seconds) are timed twice, fast ones best of 5.
                 int runs = Stopwatch.GetElapsedTime(first).TotalSeconds > 2 ? 2 : 5;
-                double all = Best(() => model.Predict(test.Pixels, n, probabilities), runs);
+                double all = TrainStepRun.BestMs(() => model.Predict(test.Pixels, n, probabilities), runs);
                 int correct = 0;
                 for (int i = 0; i < n; i++)
                 {
@@ -75,18 +75,6 @@ internal static class InferenceRun
             {
                 best = i;
             }
-        }
-        return best;
-    }
-
-    private static double Best(Action action, int runs)
-    {
-        double best = double.MaxValue;
-        for (int run = 0; run < runs; run++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
         return best;
     }

@@ -126,6 +126,17 @@ public static unsafe class Convolution
     private static (int Start, int End) ChunkImages(int batch, int chunk, int chunks) =>
         ((int)((long)batch * chunk / chunks), (int)((long)batch * (chunk + 1) / chunks));
 
+    /// <summary>The im2col matrices of images [first, first + images) side by side: (C·KH·KW, images·OH·OW).</summary>
+    private static void GroupColumns(in ConvolutionGeometry g, float* input, int first, int images, float* columns)
+    {
+        int width = images * g.OutputPlane;
+        for (int j = 0; j < images; j++)
+        {
+            ImageColumns.Im2Col(input + (nint)(first + j) * g.InputSize, g.Channels, g.Height, g.Width,
+                g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns + j * g.OutputPlane, width);
+        }
+    }
+
     private readonly struct ForwardChunk(ConvolutionGeometry g, int batch, float* output, float* input,
         float* weight, float* bias, float* scratch) : IParallelBody
     {
@@ -141,11 +152,7 @@ public static unsafe class Convolution
             for (int first = start; first < end; first += group)
             {
                 int images = Math.Min(group, end - first), width = images * plane;
-                for (int j = 0; j < images; j++)
-                {
-                    ImageColumns.Im2Col(input + (nint)(first + j) * g.InputSize, g.Channels, g.Height, g.Width,
-                        g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns + j * plane, width);
-                }
+                GroupColumns(g, input, first, images, columns);
                 if (images == 1)
                 {
                     float* outImage = output + (nint)first * g.OutputSize;
@@ -186,10 +193,9 @@ public static unsafe class Convolution
             for (int first = start; first < end; first += group)
             {
                 int images = Math.Min(group, end - first), width = images * plane;
+                GroupColumns(g, input, first, images, columns);
                 for (int j = 0; j < images; j++)
                 {
-                    ImageColumns.Im2Col(input + (nint)(first + j) * g.InputSize, g.Channels, g.Height, g.Width,
-                        g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, columns + j * plane, width);
                     ChannelBias.AccumulateGradient(dbias, new ReadOnlySpan<float>(doutput + (nint)(first + j) * g.OutputSize, g.OutputSize), plane);
                 }
                 // The group's output gradients side by side, (OC, images·plane), like its columns; one image needs no copy.
