@@ -29,8 +29,12 @@ internal static class CommandRunner
         bool interrupted = false;
         void Interrupt(PosixSignalContext context)
         {
+            // The first signal asks the command to stop at its next safe point; a second one ends the process at once.
+            if (interrupted)
+                return;
             context.Cancel = true;
             interrupted = true;
+            Console.Error.WriteLine("stopping at the next safe point; press Ctrl+C again to quit at once");
             cancel.Cancel();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);

@@ -102,7 +102,7 @@ internal static class TrainClassicalCommand
             };
             Validate(options.Validate);
             return TrainingRun.RunAsync(parsed, "svm", null, validation, (data, terminal, token) =>
-                Fit(data, set => new KernelSvmTrainer(options).Fit(set)), ct);
+                Fit(data, set => new KernelSvmTrainer(options).Fit(set, token)), ct);
         });
         return cmd;
     }

@@ -37,8 +37,12 @@ public sealed class KernelSvmTrainer
     /// <summary>Statistics of the last <see cref="Fit"/>: SMO steps and kernel rows computed, summed over pairs.</summary>
     public KernelSvmTrainingStatistics? LastStatistics { get; private set; }
 
+    /// <summary>
+    /// Fits every one-vs-one pair. <paramref name="cancellationToken"/> is checked before each pair starts, so a
+    /// cancelled fit stops once the pairs in flight are done and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
     /// <exception cref="DigitsException">A class has no images, or the images are not 28×28.</exception>
-    public KernelSvm Fit(LabeledImages data)
+    public KernelSvm Fit(LabeledImages data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.PixelsPerImage != SvmInputs.PixelsPerImage)
@@ -58,7 +62,7 @@ public sealed class KernelSvmTrainer
         }
 
         byte[] prepared = SvmInputs.Prepare(data.Pixels, data.Count, _options.Deskew).ToArray();
-        (KernelSvm model, int[] support) = FitPrepared(data, prepared, members);
+        (KernelSvm model, int[] support) = FitPrepared(data, prepared, members, cancellationToken);
         if (!_options.VirtualSupportVectors)
             return model;
         var virtualSet = VirtualSupportVectors.Create(prepared, data.Labels, support, data.Rows, data.Cols, k);
@@ -67,11 +71,12 @@ public sealed class KernelSvmTrainer
             virtualMembers[c] = [];
         for (int i = 0; i < virtualSet.Count; i++)
             virtualMembers[virtualSet.Labels[i]].Add(i);
-        return FitPrepared(virtualSet, virtualSet.Pixels, virtualMembers).Model;
+        return FitPrepared(virtualSet, virtualSet.Pixels, virtualMembers, cancellationToken).Model;
     }
 
     /// <summary>Fits every pair on images already deskewed (when asked); also returns the support vectors' indices in <paramref name="data"/>.</summary>
-    private (KernelSvm Model, int[] Support) FitPrepared(LabeledImages data, byte[] prepared, List<int>[] members)
+    private (KernelSvm Model, int[] Support) FitPrepared(LabeledImages data, byte[] prepared, List<int>[] members,
+        CancellationToken cancellationToken)
     {
         int k = data.ClassCount;
         float[] features = SvmInputs.ToFeatures(prepared);
@@ -103,7 +108,8 @@ public sealed class KernelSvmTrainer
             try
             {
                 int taken;
-                while ((taken = Interlocked.Increment(ref next)) < pairCount && Volatile.Read(ref failure) is null)
+                while (!cancellationToken.IsCancellationRequested && (taken = Interlocked.Increment(ref next)) < pairCount
+                    && Volatile.Read(ref failure) is null)
                 {
                     int p = order[taken];
                     results[p] = SolvePair(p, kernel, features, members[pairs[p].First], members[pairs[p].Second],
@@ -127,6 +133,7 @@ public sealed class KernelSvmTrainer
             thread.Join();
         if (failure is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        cancellationToken.ThrowIfCancellationRequested();
 
         return Assemble(kernel, data, prepared, members, pairs, results);
     }
