@@ -2,21 +2,26 @@ namespace Digits.Classical;
 
 /// <summary>
 /// How <see cref="KernelSvmTrainer"/> fits a one-vs-one C-SVC. Features are pixels/255, so γ is in units of
-/// 1/(pixels/255)²; the defaults are the MNIST settings of the issue (C = 5, γ = 0.05), which scikit-learn and
-/// libsvm also reach 98.4% with on the full training set.
+/// 1/(pixels/255)²; the defaults (C = 10, γ = 0.025) were chosen on a validation split of MNIST.
 /// </summary>
 public sealed record KernelSvmOptions
 {
     /// <summary>The defaults, in one place, with the reasons for them.</summary>
     public static class Defaults
     {
-        /// <summary>Box constraint; 5 fits MNIST well with γ = 0.05 (a standard grid-search result).</summary>
-        public const double C = 5.0;
+        /// <summary>
+        /// Box constraint, chosen with <see cref="Gamma"/> on a 10% stratified validation split of MNIST's 60k
+        /// (seed 1, trained on the other 54k): C = 10, γ = 0.025 tied for the best validation accuracy (98.48%) with
+        /// C = 10 and C = 5 at γ = 0.035, and fitted fastest (48 s against 90 s, both under load), so it is the
+        /// default. The issue's reference setting C = 5, γ = 0.05 (scikit-learn's 98.37%) is two flags away. See
+        /// docs/benchmarks.md.
+        /// </summary>
+        public const double C = 10.0;
 
         public const SvmKernelType Kernel = SvmKernelType.Rbf;
 
-        /// <summary>For RBF on pixels/255: mean squared distance between MNIST digits is about 100, so γ·d² ≈ 5.</summary>
-        public const double Gamma = 0.05;
+        /// <summary>For RBF on pixels/255: mean squared distance between MNIST digits is about 100, so γ·d² ≈ 2.5; see <see cref="C"/>.</summary>
+        public const double Gamma = 0.025;
 
         /// <summary>Polynomial degree; LeCun's table lists a degree-4 polynomial SVM.</summary>
         public const int Degree = 4;

@@ -35,8 +35,8 @@ public class KernelSvmOptionsTests
     {
         var options = new KernelSvmOptions();
 
-        Assert.Equal(5.0, options.C);
-        Assert.Equal(0.05, options.Gamma);
+        Assert.Equal(10.0, options.C);
+        Assert.Equal(0.025, options.Gamma);
         Assert.Equal(SvmKernelType.Rbf, options.Kernel);
         Assert.Equal(1L << 30, options.CacheBytes);
         Assert.Equal(1e-3, options.Tolerance);
