@@ -67,6 +67,46 @@ internal static class TrainStepRun
         }
     }
 
+    /// <summary>One image through each layer in eval mode: the median of 2,000 calls per layer, after as many warm-up calls.</summary>
+    private static void PrintSingleImageLayers(Network network, float[] images)
+    {
+        var layers = network.Layers;
+        var activations = new float[layers.Count + 1][];
+        activations[0] = images.AsSpan(0, network.InputShape.Size).ToArray();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            activations[i + 1] = layers[i].PassesThrough ? activations[i] : new float[layers[i].OutputShape.Size];
+        }
+        var samples = new double[layers.Count][];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            samples[i] = new double[2000];
+        }
+        for (int round = 0; round < 4000; round++)
+        {
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (layers[i].PassesThrough)
+                {
+                    continue;
+                }
+                long start = Stopwatch.GetTimestamp();
+                layers[i].Forward(activations[i], activations[i + 1], 1, false);
+                if (round >= 2000)
+                {
+                    samples[i][round - 2000] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+            }
+        }
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (!layers[i].PassesThrough)
+            {
+                Console.WriteLine($"  one image {$"{layers[i].Kind} ({i})",-14} {Median(samples[i]),8:F4} ms");
+            }
+        }
+    }
+
     /// <summary>10k images in batches of <see cref="InferenceBatch"/>, and one image, in eval mode, best of a few runs.</summary>
     private static void PrintInference(Network trained, float[] images, int threads)
     {
@@ -83,6 +123,7 @@ internal static class TrainStepRun
         }, 3);
         double one = BestMs(() => network.Forward(images.AsSpan(0, size), 1, false), 200);
         Console.WriteLine($"threads {threads}: inference {InferenceImages} images {all:F0} ms ({InferenceImages * 1000 / all:F0} images/s), one image {one:F3} ms");
+        PrintSingleImageLayers(network, images);
     }
 
     /// <summary>The fastest of <paramref name="runs"/> timed calls, in ms, after one untimed call.</summary>

@@ -144,18 +144,47 @@ public static class Pooling
     }
 
     /// <summary>dinp is (N,H,W) and is overwritten: each output's gradient goes to the input that was its maximum.</summary>
-    public static void MaxBackward(ReadOnlySpan<float> doutput, ReadOnlySpan<int> argmax, Span<float> dinput,
+    public static unsafe void MaxBackward(ReadOnlySpan<float> doutput, ReadOnlySpan<int> argmax, Span<float> dinput,
         int planes, int inPlane, int outPlane)
     {
-        dinput[..(planes * inPlane)].Clear();
-        for (int n = 0; n < planes; n++)
+        if (doutput.Length < planes * outPlane || argmax.Length < planes * outPlane || dinput.Length < planes * inPlane)
         {
-            Span<float> dinp = dinput.Slice(n * inPlane, inPlane);
-            ReadOnlySpan<float> dout = doutput.Slice(n * outPlane, outPlane);
-            ReadOnlySpan<int> arg = argmax.Slice(n * outPlane, outPlane);
-            for (int i = 0; i < outPlane; i++)
+            throw new ArgumentException($"{planes} planes of {inPlane} → {outPlane} got doutput {doutput.Length}, argmax {argmax.Length}, dinput {dinput.Length}");
+        }
+        // Each plane is cleared just before its gradients are scattered into it, so it is written while in L1 rather
+        // than cleared in one pass over the whole batch and read back from memory.
+        int chunks = planes * outPlane < ParallelThreshold ? 1 : Math.Min(planes, Convolution.MaxChunks);
+        fixed (float* pDout = doutput, pDinput = dinput)
+        fixed (int* pArgmax = argmax)
+        {
+            var body = new MaxBackwardChunk(pDout, pArgmax, pDinput, planes, chunks, inPlane, outPlane);
+            if (chunks == 1)
             {
-                dinp[arg[i]] += dout[i];
+                body.Run(0);
+            }
+            else
+            {
+                WorkerPool.For(chunks, body);
+            }
+        }
+    }
+
+    private readonly unsafe struct MaxBackwardChunk(float* doutput, int* argmax, float* dinput, int planes, int chunks,
+        int inPlane, int outPlane) : IParallelBody
+    {
+        public void Run(int chunk)
+        {
+            int first = (int)((long)planes * chunk / chunks), end = (int)((long)planes * (chunk + 1) / chunks);
+            for (int n = first; n < end; n++)
+            {
+                float* dinp = dinput + (nint)n * inPlane;
+                float* dout = doutput + (nint)n * outPlane;
+                int* arg = argmax + (nint)n * outPlane;
+                FloatRuns.Clear(dinp, inPlane);
+                for (int i = 0; i < outPlane; i++)
+                {
+                    dinp[arg[i]] += dout[i];
+                }
             }
         }
     }

@@ -84,6 +84,25 @@ public class PoolingTests
     }
 
     [Fact]
+    public void Max_backward_over_many_planes_runs_in_parallel_and_matches_a_serial_scatter()
+    {
+        const int planes = 300, h = 24, w = 24, oh = 12, ow = 12;
+        float[] input = ImageColumnsTests.Random(planes * h * w, 3), dout = ImageColumnsTests.Random(planes * oh * ow, 4);
+        float[] output = new float[planes * oh * ow];
+        int[] argmax = new int[output.Length];
+        Pooling.MaxForward(input, output, argmax, planes, h, w, 2, 2);
+        float[] dinput = Enumerable.Repeat(float.NaN, planes * h * w).ToArray();
+        Pooling.MaxBackward(dout, argmax, dinput, planes, h * w, oh * ow);
+        var expected = new float[dinput.Length];
+        for (int n = 0; n < planes; n++)
+        {
+            for (int i = 0; i < oh * ow; i++)
+                expected[n * h * w + argmax[n * oh * ow + i]] += dout[n * oh * ow + i];
+        }
+        Assert.Equal(expected, dinput);
+    }
+
+    [Fact]
     public void Global_average_pooling_averages_each_plane_and_spreads_gradients_evenly()
     {
         float[] output = new float[2];
