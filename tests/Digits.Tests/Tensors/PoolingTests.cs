@@ -10,6 +10,8 @@ public class PoolingTests
     [InlineData(3, 7, 5, 2, 2)]
     [InlineData(2, 9, 8, 3, 2)]
     [InlineData(5, 6, 6, 3, 1)]
+    [InlineData(4, 24, 24, 2, 2)]
+    [InlineData(2, 17, 35, 2, 2)]
     public void Max_and_average_pooling_match_the_definition(int planes, int h, int w, int k, int stride)
     {
         int oh = ImageColumns.OutputSize(h, k, stride, 0), ow = ImageColumns.OutputSize(w, k, stride, 0);
