@@ -46,13 +46,16 @@ public static class ImageColumns
     /// <summary>
     /// The pointer form of the span overload, for callers that already hold pointers (convolution's work items).
     /// Rows of the column matrix are <paramref name="rowStride"/> floats apart (at least OH·OW), so several images'
-    /// columns can sit side by side in one matrix and share one GEMM.
+    /// columns can sit side by side in one matrix and share one GEMM. With <paramref name="firstRow"/> and
+    /// <paramref name="rows"/>, only the receptive fields of those output rows are unrolled (columns
+    /// [0, rows·OW) of the matrix), so the halves of one image can be unrolled and multiplied on two threads.
     /// </summary>
     internal static unsafe void Im2Col(float* inp, int channels, int height, int width,
-        int kernelHeight, int kernelWidth, int stride, int padding, float* col, int rowStride)
+        int kernelHeight, int kernelWidth, int stride, int padding, float* col, int rowStride, int firstRow = 0, int rows = -1)
     {
-        int outHeight = OutputSize(height, kernelHeight, stride, padding);
         int outWidth = OutputSize(width, kernelWidth, stride, padding);
+        int outHeight = rows >= 0 ? rows : OutputSize(height, kernelHeight, stride, padding);
+        int rowOffset = firstRow * stride;
         int plane = rowStride;
         float* dst = col;
         for (int c = 0; c < channels; c++)
@@ -66,7 +69,7 @@ public static class ImageColumns
                     for (int y = 0; y < outHeight; y++)
                     {
                         float* dstRow = dst + y * outWidth;
-                        int iy = y * stride - padding + ky;
+                        int iy = rowOffset + y * stride - padding + ky;
                         if ((uint)iy >= (uint)height || xStart >= xEnd)
                         {
                             FloatRuns.Clear(dstRow, outWidth);

@@ -8,6 +8,8 @@ public class ConvolutionTests
     [InlineData(0, 1, 5, 5, 2, 3, 1, 0)]
     [InlineData(1, 1, 1, 1, 1, 1, 1, 0)]
     [InlineData(3, 2, 7, 6, 5, 3, 1, 1)]
+    [InlineData(1, 64, 20, 20, 48, 3, 1, 1)] // one large image: bands of output rows on separate threads
+    [InlineData(1, 40, 33, 33, 32, 3, 2, 1)]
     [InlineData(17, 3, 9, 9, 7, 3, 2, 1)]
     [InlineData(33, 1, 6, 6, 4, 2, 2, 0)]
     [InlineData(100, 4, 8, 8, 6, 3, 1, 1)] // 7 images per chunk in one GEMM, and shorter last groups
