@@ -6,6 +6,21 @@ namespace Digits.Tests.Tensors;
 public class ElementwiseKernelTests
 {
     [Fact]
+    public void Relu_over_a_large_batch_runs_in_parts_with_the_same_result()
+    {
+        const int length = (1 << 20) + 13;
+        float[] input = ImageColumnsTests.Random(length, 5), dout = ImageColumnsTests.Random(length, 6);
+        float[] output = new float[length], dinput = new float[length];
+        Activations.ReluForward(input, output);
+        Activations.ReluBackward(output, dout, dinput);
+        for (int i = 0; i < length; i++)
+        {
+            Assert.Equal(Math.Max(input[i], 0f), output[i]);
+            Assert.Equal(input[i] > 0 ? dout[i] : 0f, dinput[i]);
+        }
+    }
+
+    [Fact]
     public void Relu_forward_and_backward_match_scalar_loops_at_every_length()
     {
         for (int length = 0; length <= 260; length++)
