@@ -20,6 +20,11 @@ if (args is ["infer", ..])
     InferenceRun.Print(args.Skip(1).ToArray());
     return;
 }
+if (args is ["svm-fit", ..])
+{
+    SvmFitRun.Print(args.Skip(1).ToArray());
+    return;
+}
 if (args is ["svm-votes", ..])
 {
     SvmVotesRun.Print(args.Skip(1).ToArray());

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Digits.Classical;
 
 /// <summary>
@@ -89,6 +90,7 @@ public sealed class SmoSolver
     }
 
     /// <summary>Runs SMO from α = 0 to the tolerance, or to 100·n (at least 10⁷) steps, as libsvm.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SmoSolution Solve()
     {
         Array.Clear(_alpha);
@@ -149,6 +151,7 @@ public sealed class SmoSolver
     private bool InLow(int t) => _y[t] > 0 ? !IsLowerBound(t) : !IsUpperBound(t);
 
     /// <summary>WSS 2 of Fan, Chen and Lin (2005); false when the maximal violation is below the tolerance.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SelectWorkingSet(out int i, out int j)
     {
         double maxUp = double.NegativeInfinity;
@@ -202,6 +205,7 @@ public sealed class SmoSolver
     }
 
     /// <summary>The analytic two-variable update (libsvm's, with clipping to the box), then the gradient updates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Step(int i, int j)
     {
         ReadOnlySpan<float> rowI = RowWithBlock(i);
@@ -269,6 +273,7 @@ public sealed class SmoSolver
     }
 
     /// <summary>Keeps Ḡ = C·Σ_{α_t = C} Q_t current when α_t reaches or leaves the upper bound.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateGradientAtBound(int t, bool wasUpper, ReadOnlySpan<float> row)
     {
         bool isUpper = IsUpperBound(t);
@@ -297,6 +302,7 @@ public sealed class SmoSolver
     /// Fills <see cref="_block"/> with <paramref name="first"/> and up to blockRows − 1 uncached active points of
     /// largest violation score (−y∇f over I_up, y∇f over I_low); returns the count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MostViolatingUncached(int first)
     {
         _candidates.Clear();
@@ -319,6 +325,7 @@ public sealed class SmoSolver
     }
 
     /// <summary>Drops bounded variables that violate nothing by a margin from the active set (libsvm's do_shrinking).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Shrink()
     {
         _nextUp = NotKnown;
@@ -376,6 +383,7 @@ public sealed class SmoSolver
     /// Recomputes ∇f for the inactive points, _active[_activeCount..n): Ḡ covers the variables at the upper bound,
     /// and the rows of the active free variables add the rest (shrunk variables are bounded, so none is free).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReconstructGradient()
     {
         if (_activeCount == _n)

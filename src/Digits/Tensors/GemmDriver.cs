@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Digits.Tensors;
 
 /// <summary>
@@ -9,6 +10,7 @@ namespace Digits.Tensors;
 internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKernel
 {
     /// <summary>Computes rows [rowStart, rowEnd) × columns [columnStart, columnEnd) of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyRectangle(in GemmOperands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int tileRows = TKernel.TileRows, tileColumns = TKernel.TileColumns;
@@ -82,6 +84,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
     /// C[ic.., jc..] (mc×nc) = alpha * packedA · packedB + beta * C, tile by tile, spreading the prefetch of the
     /// next blocks evenly over the kernel calls.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPackedBlock(in GemmOperands op, int ic, int mc, int jc, int nc, int kc,
         float* packedA, float* packedB, float beta, float* edgeTile, ref GemmPrefetcher nextA, ref GemmPrefetcher nextB)
     {
@@ -115,6 +118,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
     /// A tile that overhangs C runs the same kernel on a full-size copy of its visible part, so its elements get
     /// exactly the arithmetic they would get in a full tile; the padded lanes of the packed panels are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyEdgeTile(int kc, float* aSliver, float* bSliver, float* cTile, nint ldc,
         int mr, int nr, float alpha, float beta, float* edgeTile)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -35,6 +36,7 @@ internal static unsafe class GemmPacking
     /// Lanes are adjacent in memory (A transposed, or B as stored). Each source row is read once, front to back,
     /// and dealt out to every sliver, so memory is streamed sequentially rather than in sliver-wide strips.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackLaneContiguous(float* source, nint depthStride, int lanes, int depth, int width, float* packed)
     {
         nint sliverSize = (nint)width * depth;
@@ -83,6 +85,7 @@ internal static unsafe class GemmPacking
     /// Depth steps are adjacent in memory (A as stored, or B transposed): a transpose. Groups of four lanes go
     /// through 8×8 AVX or 4×4 SSE register transposes, several times faster than element-by-element strided stores.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackDepthContiguous(float* source, nint laneStride, int count, int depth, int width, float* packed)
     {
         int l = 0;
@@ -116,6 +119,8 @@ internal static unsafe class GemmPacking
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     private static void TransposeEightLanes(float* source, nint laneStride, int depth, int width, float* packed)
     {
@@ -154,6 +159,8 @@ internal static unsafe class GemmPacking
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     private static void TransposeFourLanes(float* source, nint laneStride, int depth, int width, float* packed)
     {
