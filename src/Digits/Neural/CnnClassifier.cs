@@ -36,7 +36,7 @@ public sealed class CnnClassifier : IPersistableModel
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(preprocessing);
         CnnArchitecture = architecture;
-        network = new Network(architecture.Input, architecture.Layers, maxBatch, 0);
+        network = new Network(architecture.Input, architecture.Layers, maxBatch, 0, trainable: false);
         if (parameters.Length != network.Parameters.Values.Length || buffers.Length != network.Parameters.Buffers.Length)
         {
             throw new ArgumentException($"the architecture has {network.Parameters.Values.Length} parameters and {network.Parameters.Buffers.Length} buffer values, got {parameters.Length} and {buffers.Length}");
@@ -154,7 +154,7 @@ public sealed class CnnClassifier : IPersistableModel
         Network shape;
         try
         {
-            shape = new Network(architecture.Input, architecture.Layers, 1, 0);
+            shape = new Network(architecture.Input, architecture.Layers, 1, 0, trainable: false);
         }
         catch (DigitsException error)
         {

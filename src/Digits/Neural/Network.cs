@@ -18,7 +18,11 @@ public sealed class Network
     /// <param name="specs">The layers, top to bottom.</param>
     /// <param name="maxBatch">The largest batch <see cref="Forward"/> will see.</param>
     /// <param name="seed">Seeds the initial parameters and every dropout mask.</param>
-    public Network(SampleShape inputShape, IReadOnlyList<LayerSpec> specs, int maxBatch, ulong seed)
+    /// <param name="trainable">
+    /// False for inference only: no activation-gradient buffers are allocated (half the memory of a trainable
+    /// network), and <see cref="Backward"/> throws.
+    /// </param>
+    public Network(SampleShape inputShape, IReadOnlyList<LayerSpec> specs, int maxBatch, ulong seed, bool trainable = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         if (inputShape.Size <= 0)
@@ -46,12 +50,13 @@ public sealed class Network
         activations = new float[layers.Length + 1][];
         dactivations = new float[layers.Length + 1][];
         activations[0] = new float[maxBatch * inputShape.Size];
-        dactivations[0] = layers.Length > 0 && layers[0].PassesThrough ? [] : new float[maxBatch * inputShape.Size];
+        Trainable = trainable;
+        dactivations[0] = !trainable || layers.Length > 0 && layers[0].PassesThrough ? [] : new float[maxBatch * inputShape.Size];
         for (int i = 0; i < layers.Length; i++)
         {
             bool shared = layers[i].PassesThrough;
             activations[i + 1] = shared ? activations[i] : new float[maxBatch * layers[i].OutputShape.Size];
-            dactivations[i + 1] = shared && i > 0 ? dactivations[i] : new float[maxBatch * layers[i].OutputShape.Size];
+            dactivations[i + 1] = !trainable ? [] : shared && i > 0 ? dactivations[i] : new float[maxBatch * layers[i].OutputShape.Size];
         }
     }
 
@@ -61,6 +66,9 @@ public sealed class Network
     public SampleShape OutputShape { get; }
 
     public int MaxBatch { get; }
+
+    /// <summary>Whether <see cref="Backward"/> may be called (see the constructor).</summary>
+    public bool Trainable { get; }
 
     public IReadOnlyList<LayerSpec> Specs { get; }
 
@@ -112,6 +120,10 @@ public sealed class Network
     /// </summary>
     public void Backward(ReadOnlySpan<float> doutputs, Span<float> dinputs = default)
     {
+        if (!Trainable)
+        {
+            throw new InvalidOperationException("This network was built for inference only.");
+        }
         if (lastBatch < 0)
         {
             throw new InvalidOperationException("Backward needs a Forward call first.");

@@ -125,6 +125,18 @@ public class NetworkTests
     }
 
     [Fact]
+    public void An_inference_network_computes_the_same_outputs_and_refuses_backward()
+    {
+        LayerSpec[] specs = [new Conv2dSpec(4, 3), new ReluSpec(), new FlattenSpec(), new LinearSpec(3)];
+        var input = new SampleShape(1, 6, 6);
+        var trainable = new Network(input, specs, 2, 9);
+        var inference = new Network(input, specs, 2, 9, trainable: false);
+        float[] images = GradientCheck.AwayFromZero(2 * input.Size, 4);
+        Assert.Equal(trainable.Forward(images, 2, false).ToArray(), inference.Forward(images, 2, false).ToArray());
+        Assert.Throws<InvalidOperationException>(() => inference.Backward(new float[6]));
+    }
+
+    [Fact]
     public void A_training_step_allocates_nothing_once_warm()
     {
         var network = new Network(new SampleShape(1, 12, 12),

@@ -137,7 +137,8 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                     bestBuffers = (float[])network.Parameters.Buffers.Clone();
                     if (options.CheckpointPath is { } path)
                     {
-                        var model = new CnnClassifier(architecture, bestValues, bestBuffers, Recipe.Name, Recipe.Preprocessing);
+                        // Only saved, never run: one image of buffers, not a batch's worth for every improved epoch.
+                        var model = new CnnClassifier(architecture, bestValues, bestBuffers, Recipe.Name, Recipe.Preprocessing, maxBatch: 1);
                         new TrainingCheckpoint(model, epoch + 1, options.Optimizer, optimizer.Steps,
                                 [.. dropouts.Select(d => d.MasksDrawn)], TrainingCheckpoint.CaptureOptimizer(optimizer),
                                 bestEpoch, bestAccuracy, [.. history])
