@@ -6,33 +6,19 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Digits.Bench;
 
-// `-- quick [paths]` prints Stopwatch best-of GFLOP/s for tuning (see QuickRun); `-- train-step [steps]` times the
-// Keras convnet's training step layer by layer and its inference (see TrainStepRun); `-- infer DATA MODEL...`
-// times saved models on the MNIST test set (see InferenceRun); anything else goes to
-// BenchmarkDotNet, e.g. `dotnet run -c Release --project bench/Digits.Bench -- --filter '*Gemm*'`.
-if (args is ["quick", ..])
+// Stopwatch harnesses, chosen by the first argument; anything else goes to BenchmarkDotNet, e.g.
+// `dotnet run -c Release --project bench/Digits.Bench -- --filter '*Gemm*'`.
+var modes = new Dictionary<string, Action<string[]>>
 {
-    QuickRun.Print(args.Skip(1).ToArray());
-    return;
-}
-if (args is ["infer", ..])
+    ["quick"] = QuickRun.Print,           // [paths]: best-of GFLOP/s for tuning the GEMM
+    ["train-step"] = TrainStepRun.Print,  // [RECIPE] [steps]: one training step layer by layer, and inference
+    ["infer"] = InferenceRun.Print,       // DATA MODEL...: saved models on the MNIST test set, 10k and one image
+    ["svm-fit"] = SvmFitRun.Print,        // DATA [N]: the kernel SVM's fit on the first N images, per thread split
+    ["svm-votes"] = SvmVotesRun.Print,    // DATA SEED MODEL...: coupled probabilities against voting
+};
+if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))
 {
-    InferenceRun.Print(args.Skip(1).ToArray());
-    return;
-}
-if (args is ["svm-fit", ..])
-{
-    SvmFitRun.Print(args.Skip(1).ToArray());
-    return;
-}
-if (args is ["svm-votes", ..])
-{
-    SvmVotesRun.Print(args.Skip(1).ToArray());
-    return;
-}
-if (args is ["train-step", ..])
-{
-    TrainStepRun.Print(args.Skip(1).ToArray());
+    mode(args[1..]);
     return;
 }
 
