@@ -50,11 +50,7 @@ public sealed class KernelSvmTrainer
         int k = data.ClassCount;
         if (k < 2)
             throw new DigitsException("training data", "needs at least two classes");
-        var members = new List<int>[k];
-        for (int c = 0; c < k; c++)
-            members[c] = [];
-        for (int i = 0; i < data.Count; i++)
-            members[data.Labels[i]].Add(i);
+        var members = ClassMembers(data);
         for (int c = 0; c < k; c++)
         {
             if (members[c].Count == 0)
@@ -66,12 +62,18 @@ public sealed class KernelSvmTrainer
         if (!_options.VirtualSupportVectors)
             return model;
         var virtualSet = VirtualSupportVectors.Create(prepared, data.Labels, support, data.Rows, data.Cols, k);
-        var virtualMembers = new List<int>[k];
-        for (int c = 0; c < k; c++)
-            virtualMembers[c] = [];
-        for (int i = 0; i < virtualSet.Count; i++)
-            virtualMembers[virtualSet.Labels[i]].Add(i);
-        return FitPrepared(virtualSet, virtualSet.Pixels, virtualMembers, cancellationToken).Model;
+        return FitPrepared(virtualSet, virtualSet.Pixels, ClassMembers(virtualSet), cancellationToken).Model;
+    }
+
+    /// <summary>The indices of each class's images, in order.</summary>
+    private static List<int>[] ClassMembers(LabeledImages data)
+    {
+        var members = new List<int>[data.ClassCount];
+        for (int c = 0; c < members.Length; c++)
+            members[c] = [];
+        for (int i = 0; i < data.Count; i++)
+            members[data.Labels[i]].Add(i);
+        return members;
     }
 
     /// <summary>Fits every pair on images already deskewed (when asked); also returns the support vectors' indices in <paramref name="data"/>.</summary>
