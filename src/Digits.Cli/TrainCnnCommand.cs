@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Digits.Data;
 using Digits.Neural;
 using Digits.Neural.Training;
 using Spectre.Console;
@@ -87,24 +88,60 @@ internal static class TrainCnnCommand
                 Training = options with
                 {
                     Seed = options.Seed + (ulong)m,
+                    Augmentation = m % 2 == 1 && options.Augmentation is not null && recipe.AlternateAugmentation is { } alternate
+                        ? alternate : options.Augmentation,
                     CheckpointPath = options.CheckpointPath is { } path ? MemberCheckpoint(path, m) : null,
                 },
             };
-            terminal.Log($"ensemble member {m + 1}/{members} (seed {member.Training.Seed})");
+            terminal.Log($"ensemble member {m + 1}/{members} (seed {member.Training.Seed}{(member.Training.Augmentation is { ElasticAlpha: > 0f } a ? $", elastic α={a.ElasticAlpha} σ={a.ElasticSigma}" : "")})");
             var result = WithProgress(terminal, $"{recipe.Name} {m + 1}/{members}", options.Epochs, progress =>
                 new CnnTrainer(member).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
-            models.Add(result.Model);
+            models.Add(result.Model.WithMaxBatch(EnsembleClassifier.MemberMaxBatch));
             epochs += result.History.Count;
             interrupted = result.Interrupted;
         }
-        var ensemble = new EnsembleClassifier(models);
         double? validationAccuracy = null;
         if (data.ValidationIndices is { } v)
         {
             var set = data.Train.Subset(v);
-            validationAccuracy = Evaluation.Evaluator.Evaluate(ensemble, set.Pixels, set.Labels, set.Count).Accuracy;
+            models = SelectMembers(models, set, terminal);
+            validationAccuracy = Evaluation.Evaluator.Evaluate(new EnsembleClassifier(models), set.Pixels, set.Labels, set.Count).Accuracy;
         }
+        var ensemble = new EnsembleClassifier(models);
         return new TrainedModel(ensemble, validationAccuracy, epochs, interrupted);
+    }
+
+    /// <summary>
+    /// Keeps the members that <see cref="EnsembleSelection"/> picks on the validation images, and logs each member's
+    /// validation accuracy and the choice.
+    /// </summary>
+    private static List<CnnClassifier> SelectMembers(List<CnnClassifier> models, LabeledImages validation, Terminal terminal)
+    {
+        int classes = models[0].Labels.Count;
+        var probabilities = new List<float[]>(models.Count);
+        for (int m = 0; m < models.Count; m++)
+        {
+            var p = new float[validation.Count * classes];
+            models[m].Predict(validation.Pixels, validation.Count, p);
+            probabilities.Add(p);
+            terminal.Log($"member {m + 1}: validation accuracy {Accuracy(p, validation.Labels, classes) * 100:F2}%");
+        }
+        int[] chosen = EnsembleSelection.Select(probabilities, validation.Labels, classes);
+        terminal.Log($"ensemble selection on validation keeps members {string.Join(", ", chosen.Select(i => i + 1))} of {models.Count}");
+        return [.. chosen.Select(i => models[i])];
+    }
+
+    private static double Accuracy(float[] probabilities, byte[] labels, int classes)
+    {
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * classes, classes)) == labels[i])
+            {
+                correct++;
+            }
+        }
+        return labels.Length == 0 ? 0 : (double)correct / labels.Length;
     }
 
     /// <summary>

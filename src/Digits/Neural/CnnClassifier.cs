@@ -71,6 +71,13 @@ public sealed class CnnClassifier : IPersistableModel
     /// <summary>Images per forward pass.</summary>
     public int MaxBatch => network.MaxBatch;
 
+    /// <summary>
+    /// The same model (a copy of its parameters, so the same predictions) with room for <paramref name="maxBatch"/>
+    /// images per forward pass: a smaller batch keeps less activation memory, which adds up across ensemble members.
+    /// </summary>
+    public CnnClassifier WithMaxBatch(int maxBatch) =>
+        new(CnnArchitecture, network.Parameters.Values, network.Parameters.Buffers, Recipe, Preprocessing, Labels, maxBatch);
+
     /// <summary>Parameters and running statistics, read-only by convention: for export and inspection.</summary>
     public ParameterStore Parameters => network.Parameters;
 
@@ -149,7 +156,7 @@ public sealed class CnnClassifier : IPersistableModel
 
     /// <summary>Rebuilds a CNN whose tensors are stored under <paramref name="prefix"/> (e.g. <c>"m0."</c> in an ensemble).</summary>
     internal static CnnClassifier FromTensors(ModelFile file, string prefix, CnnArchitecture architecture, string? recipe,
-        Preprocessing preprocessing, IReadOnlyList<string> labels)
+        Preprocessing preprocessing, IReadOnlyList<string> labels, int maxBatch = DefaultMaxBatch)
     {
         Network shape;
         try
@@ -171,7 +178,7 @@ public sealed class CnnClassifier : IPersistableModel
         }
         try
         {
-            return new CnnClassifier(architecture, store.Values, store.Buffers, recipe, preprocessing, labels);
+            return new CnnClassifier(architecture, store.Values, store.Buffers, recipe, preprocessing, labels, maxBatch);
         }
         catch (ArgumentException error)
         {

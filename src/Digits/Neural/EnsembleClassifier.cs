@@ -13,6 +13,12 @@ namespace Digits.Neural;
 /// <remarks>Thread-safe as each member is; calls take one member at a time, in order.</remarks>
 public sealed class EnsembleClassifier : IPersistableModel
 {
+    /// <summary>
+    /// Images per forward pass of each member when loaded from a file: every member keeps its own activation
+    /// buffers, so a quarter of <see cref="CnnClassifier.DefaultMaxBatch"/> keeps a large ensemble's memory down.
+    /// </summary>
+    public const int MemberMaxBatch = CnnClassifier.DefaultMaxBatch / 4;
+
     private readonly CnnClassifier[] members;
     private readonly Lock gate = new();
     private float[] memberProbabilities = [];
@@ -120,7 +126,7 @@ public sealed class EnsembleClassifier : IPersistableModel
         {
             string json = memberArchitectures[i]?.ToJsonString() ?? throw new DigitsException(file.Name, $"member {i} has no architecture");
             members[i] = CnnClassifier.FromTensors(file, MemberPrefix(i), CnnArchitecture.FromJson(json), metadata.Recipe,
-                metadata.Preprocessing, metadata.Labels);
+                metadata.Preprocessing, metadata.Labels, MemberMaxBatch);
         }
         return new EnsembleClassifier(members);
     }

@@ -109,5 +109,11 @@ public static class Recipes
             Schedule = ScheduleKind.OneCycle,
             LabelSmoothing = 0.1f,
             Augmentation = new AugmentationSettings(RotationDegrees: 10f, Scale: 0.1f, Shear: 0.15f, TranslationPixels: 2f),
-        });
+        })
+    {
+        // Every other ensemble member adds a gentle elastic field (σ = 6, α = 36, as in Cireşan et al. 2010,
+        // "Deep, Big, Simple Neural Nets for Handwritten Digit Recognition") on top of the same affine distortion.
+        AlternateAugmentation = new AugmentationSettings(RotationDegrees: 10f, Scale: 0.1f, Shear: 0.15f, TranslationPixels: 2f,
+            ElasticAlpha: 36f, ElasticSigma: 6f),
+    };
 }

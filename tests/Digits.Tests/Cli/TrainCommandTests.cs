@@ -1,3 +1,4 @@
+using Digits.Neural;
 using Digits.Persistence;
 
 namespace Digits.Tests.Cli;
@@ -136,5 +137,21 @@ public class TrainCommandTests
         Assert.Equal(first.Json().GetProperty("test_log_loss").GetDouble(), resumed.Json().GetProperty("test_log_loss").GetDouble());
         Assert.Equal(first.Json().GetProperty("validation_accuracy").GetDouble(), resumed.Json().GetProperty("validation_accuracy").GetDouble());
         Assert.True(File.Exists(tmp.File("ck.m2.safetensors")));
+    }
+
+    [Fact]
+    public void A_cnn_ensemble_alternates_elastic_members_and_chooses_them_on_validation()
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("train", "cnn", "--ensemble", "2", "--data", TestData.MnistDirectory, "--subset", "300", "--epochs", "1",
+            "--validation", "0.2", "--threads", "1", "--out", tmp.File("e.safetensors"), "--json", "--verbose");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("ensemble member 1/2 (seed 1)", r.Stderr);
+        Assert.Contains("ensemble member 2/2 (seed 2, elastic α=36 σ=6)", r.Stderr);
+        Assert.Contains("member 2: validation accuracy", r.Stderr);
+        Assert.Contains("ensemble selection on validation keeps members", r.Stderr);
+        var ensemble = EnsembleClassifier.FromModelFile(ModelFile.Load(tmp.File("e.safetensors")));
+        Assert.InRange(ensemble.Members.Count, 1, 2);
+        Assert.Equal(EnsembleClassifier.MemberMaxBatch, ensemble.Members[0].MaxBatch);
     }
 }

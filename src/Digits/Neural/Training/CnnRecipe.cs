@@ -1,3 +1,4 @@
+using Digits.Imaging;
 using Digits.Persistence;
 
 namespace Digits.Neural.Training;
@@ -16,4 +17,12 @@ public sealed record CnnRecipe(string Name, IReadOnlyList<LayerSpec> Layers, Cnn
     /// deskew, the caller passes deskewed training images.
     /// </summary>
     public Preprocessing Preprocessing { get; init; } = new(Deskew: false);
+
+    /// <summary>
+    /// With <c>--ensemble</c>, members 2, 4, 6, … train with this augmentation instead of
+    /// <see cref="CnnTrainingOptions.Augmentation"/>, so that the members differ in more than their seed (the
+    /// columns of Cireşan, Meier &amp; Schmidhuber 2012 differ in how their inputs are distorted). Null: every
+    /// member uses the recipe's augmentation. <c>--no-augment</c> turns both off.
+    /// </summary>
+    public AugmentationSettings? AlternateAugmentation { get; init; }
 }
