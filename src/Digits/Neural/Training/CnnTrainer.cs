@@ -135,15 +135,7 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                     epochsWithoutImprovement = 0;
                     bestValues = (float[])network.Parameters.Values.Clone();
                     bestBuffers = (float[])network.Parameters.Buffers.Clone();
-                    if (options.CheckpointPath is { } path)
-                    {
-                        // Only saved, never run: one image of buffers, not a batch's worth for every improved epoch.
-                        var model = new CnnClassifier(architecture, bestValues, bestBuffers, Recipe.Name, Recipe.Preprocessing, maxBatch: 1);
-                        new TrainingCheckpoint(model, epoch + 1, options.Optimizer, optimizer.Steps,
-                                [.. dropouts.Select(d => d.MasksDrawn)], TrainingCheckpoint.CaptureOptimizer(optimizer),
-                                bestEpoch, bestAccuracy, [.. history])
-                            .Save(path, checkpointProvenance!);
-                    }
+                    SaveCheckpoint(epoch + 1);
                 }
                 else
                 {
@@ -155,10 +147,32 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                 interrupted = cancellationToken.IsCancellationRequested && epoch + 1 < options.Epochs;
             }
 
+            if (!interrupted && firstEpoch < options.Epochs && bestValues is not null && bestEpoch < history.Count)
+            {
+                // The last epochs did not beat the best one: record that training is over, so --resume returns the
+                // best weights at once instead of replaying the epochs after the best.
+                SaveCheckpoint(options.Epochs);
+            }
+
             var best = new CnnClassifier(architecture, bestValues ?? network.Parameters.Values, bestBuffers ?? network.Parameters.Buffers,
                 Recipe.Name, Recipe.Preprocessing);
             return new CnnTrainingResult(best, history, bestEpoch, bestAccuracy, interrupted, stoppedEarly,
                 Stopwatch.GetElapsedTime(started).TotalSeconds);
+
+            // The best weights so far, with the optimizer as it is now and epochsDone as where --resume continues.
+            void SaveCheckpoint(int epochsDone)
+            {
+                if (options.CheckpointPath is not { } path || bestValues is null)
+                {
+                    return;
+                }
+                // Only saved, never run: one image of buffers, not a batch's worth for every improved epoch.
+                var model = new CnnClassifier(architecture, bestValues, bestBuffers!, Recipe.Name, Recipe.Preprocessing, maxBatch: 1);
+                new TrainingCheckpoint(model, epochsDone, options.Optimizer, optimizer.Steps,
+                        [.. dropouts.Select(d => d.MasksDrawn)], TrainingCheckpoint.CaptureOptimizer(optimizer),
+                        bestEpoch, bestAccuracy, [.. history])
+                    .Save(path, checkpointProvenance!);
+            }
         }
         finally
         {

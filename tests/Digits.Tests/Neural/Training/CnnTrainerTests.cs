@@ -115,6 +115,34 @@ public class CnnTrainerTests
     }
 
     [Fact]
+    public void A_finished_run_whose_best_epoch_is_not_its_last_is_not_replayed_by_resume()
+    {
+        using var folder = new TempFolder();
+        string checkpoint = folder.File("ck.safetensors");
+        var recipe = new CnnRecipe("cnn-fast", [new FlattenSpec(), new LinearSpec(10)], new CnnTrainingOptions
+        {
+            Epochs = 10,
+            BatchSize = 50,
+            LearningRate = 1e-12f,
+            Optimizer = OptimizerKind.Adam,
+            WeightDecay = 0f,
+            Schedule = ScheduleKind.Constant,
+            EarlyStoppingPatience = 2,
+            CheckpointPath = checkpoint,
+        });
+        CnnTrainingResult first = new CnnTrainer(recipe).Train(TinyRecipe.Train(), TinyRecipe.Validation());
+        Assert.Equal(1, first.BestEpoch);
+        Assert.Equal(10, TrainingCheckpoint.Load(checkpoint).EpochsDone);
+
+        var epochsRun = new Recorder(_ => { });
+        CnnTrainingResult resumed = new CnnTrainer(recipe with { Training = recipe.Training with { Resume = true } })
+            .Train(TinyRecipe.Train(), TinyRecipe.Validation(), epochsRun);
+        Assert.Empty(epochsRun.Reports);
+        Assert.Equal(first.Model.Parameters.Values, resumed.Model.Parameters.Values);
+        Assert.Equal(3, resumed.History.Count);
+    }
+
+    [Fact]
     public void The_epoch_log_line_has_a_fixed_parseable_form()
     {
         var withValidation = new EpochSummary(new LearningCurvePoint(3, 0.04123, 0.98712, 0.03011, 0.99121), 14.23, 0.000812, true);
