@@ -50,6 +50,10 @@ public class PoolingTests
     [InlineData(3, 24, 24)]
     [InlineData(2, 10, 14)]
     [InlineData(1, 9, 36)]
+    [InlineData(2, 4, 6)]
+    [InlineData(2, 8, 8)]
+    [InlineData(2, 10, 11)]
+    [InlineData(1, 3, 2)]
     public void Two_by_two_max_pooling_picks_the_first_maximum_in_row_major_order(int planes, int h, int w)
     {
         // values from {0, 1, 2}: ties everywhere, as after a ReLU; enough windows for the vector path and a tail
