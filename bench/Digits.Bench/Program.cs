@@ -14,6 +14,7 @@ var modes = new Dictionary<string, Action<string[]>>
     ["train-step"] = TrainStepRun.Print,  // [RECIPE] [steps]: one training step layer by layer, and inference
     ["infer"] = InferenceRun.Print,       // DATA MODEL...: saved models on the MNIST test set, 10k and one image
     ["svm-fit"] = SvmFitRun.Print,        // DATA [N]: the kernel SVM's fit on the first N images, per thread split
+    ["conv-parts"] = ConvPartsRun.Print,
     ["svm-votes"] = SvmVotesRun.Print,    // DATA SEED MODEL...: coupled probabilities against voting
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))

@@ -144,6 +144,12 @@ public static unsafe class Convolution
     private static void GroupColumns(in ConvolutionGeometry g, float* input, int first, int images, float* columns)
     {
         int width = images * g.OutputPlane;
+        if (ImageColumns.NarrowRowsApply(g.Width, g.Stride, g.Padding))
+        {
+            ImageColumns.Im2ColGroup(input + (nint)first * g.InputSize, g.InputSize, images, g.Channels, g.Height, g.Width,
+                g.KernelHeight, g.KernelWidth, columns, width);
+            return;
+        }
         for (int j = 0; j < images; j++)
         {
             ImageColumns.Im2Col(input + (nint)(first + j) * g.InputSize, g.Channels, g.Height, g.Width,
@@ -256,10 +262,17 @@ public static unsafe class Convolution
                     // dcolumns (C*KH*KW, images·plane) = weight^T · dout, then folded back onto each image
                     SerialGemm.Multiply(true, false, rows, width, g.OutChannels, 1f,
                         weight, rows, dout, width, 0f, columns, width);
+                    float* groupInput = dinput + (nint)first * g.InputSize;
+                    if (ImageColumns.NarrowRowsApply(g.Width, g.Stride, g.Padding))
+                    {
+                        ImageColumns.Col2ImGroup(columns, width, images, g.Channels, g.Height, g.Width, g.KernelHeight,
+                            g.KernelWidth, groupInput, g.InputSize);
+                        continue;
+                    }
                     for (int j = 0; j < images; j++)
                     {
-                        float* dinp = dinput + (nint)(first + j) * g.InputSize;
-                        new Span<float>(dinp, g.InputSize).Clear();
+                        float* dinp = groupInput + (nint)j * g.InputSize;
+                        FloatRuns.Clear(dinp, g.InputSize);
                         ImageColumns.Col2Im(columns + j * plane, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth,
                             g.Stride, g.Padding, dinp, width);
                     }

@@ -74,4 +74,46 @@ public class ImageColumnsTests
         }
         return values;
     }
+
+    [Theory]
+    [InlineData(24, 12, 12, 3, 6)]
+    [InlineData(64, 10, 10, 3, 3)]
+    [InlineData(2, 5, 5, 5, 4)]
+    [InlineData(3, 16, 16, 3, 1)]
+    [InlineData(1, 4, 7, 2, 5)]
+    public unsafe void The_narrow_row_group_paths_match_the_per_image_ones(int c, int h, int w, int k, int images)
+    {
+        int oh = h - k + 1, ow = w - k + 1, plane = oh * ow, rows = c * k * k, width = images * plane, imageSize = c * h * w;
+        Assert.True(w <= ImageColumns.NarrowRow);
+        float[] input = Random(images * imageSize, 11);
+        float[] expected = new float[rows * width], actual = new float[rows * width];
+        fixed (float* pInput = input, pExpected = expected, pActual = actual)
+        {
+            for (int j = 0; j < images; j++)
+            {
+                ImageColumns.Im2Col(pInput + j * imageSize, c, h, w, k, k, 1, 0, pExpected + j * plane, width);
+            }
+            if (ImageColumns.NarrowRowsApply(ow, 1, 0))
+            {
+                ImageColumns.Im2ColGroup(pInput, imageSize, images, c, h, w, k, k, pActual, width);
+                Assert.Equal(expected, actual);
+            }
+
+            float[] dcol = Random(rows * width, 12);
+            float[] dExpected = Random(images * imageSize, 13), dActual = (float[])dExpected.Clone();
+            fixed (float* pDcol = dcol, pDe = dExpected, pDa = dActual)
+            {
+                Array.Clear(dExpected);
+                for (int j = 0; j < images; j++)
+                {
+                    ImageColumns.Col2Im(pDcol + j * plane, c, h, w, k, k, 1, 0, pDe + j * imageSize, width);
+                }
+                if (ImageColumns.NarrowRowsApply(ow, 1, 0))
+                {
+                    ImageColumns.Col2ImGroup(pDcol, width, images, c, h, w, k, k, pDa, imageSize);
+                    Assert.Equal(dExpected, dActual);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Digits.Tensors;
+
+namespace Digits.Bench;
+
+/// <summary>Scratch experiment: the parts of one convolution layer's forward and backward, one thread.</summary>
+internal static unsafe class ConvPartsRun
+{
+    public static void Print(string[] args)
+    {
+        var g = new ConvolutionGeometry(24, 12, 12, 32, 3, 3, 1, 0);
+        if (args.Length > 0 && args[0] == "conv1") g = new ConvolutionGeometry(1, 28, 28, 24, 5, 5, 1, 0);
+        int batch = 256;
+        WorkerPool.Threads = 1;
+        var rng = new Random(1);
+        float[] input = new float[batch * g.InputSize], output = new float[batch * g.OutputSize];
+        float[] weight = new float[g.WeightSize], bias = new float[g.OutChannels];
+        float[] dweight = new float[g.WeightSize], dbias = new float[g.OutChannels], dinput = new float[batch * g.InputSize];
+        foreach (var a in new[] { input, weight, bias, output }) for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble() - 0.5f;
+        float[] scratch = new float[Convolution.ScratchLength(g, batch)];
+        int group = Convolution.GroupSize(g, batch);
+        int width = group * g.OutputPlane;
+        float[] cols = new float[g.ColumnRows * width], prod = new float[g.OutChannels * width];
+        Console.WriteLine($"group {group}, width {width}");
+        double T(Action act) { for (int i = 0; i < 5; i++) act(); var l = new List<double>(); for (int r = 0; r < 15; r++) { var sw = Stopwatch.StartNew(); act(); l.Add(sw.Elapsed.TotalMilliseconds); } l.Sort(); return l[l.Count / 2]; }
+        int groups = batch / group;
+        Console.WriteLine($"forward total      {T(() => Convolution.Forward(output, input, weight, bias, batch, g, scratch)):F3} ms");
+        Console.WriteLine($"backward total     {T(() => Convolution.Backward(dinput, dweight, dbias, output, input, weight, batch, g, scratch)):F3} ms");
+        fixed (float* pin = input, pc = cols, pw = weight, pp = prod, pout = output, pdi = dinput)
+        {
+            float* pIn = pin, pC = pc, pW = pw, pP = pp, pOut = pout, pDi = pdi;
+            Console.WriteLine($"im2col x{groups}       {T(() => { for (int q = 0; q < groups; q++) for (int j = 0; j < group; j++) ImageColumns.Im2Col(pIn + (q * group + j) * g.InputSize, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, 1, 0, pC + j * g.OutputPlane, width); }):F3} ms");
+            Console.WriteLine($"gemm fwd x{groups}     {T(() => { for (int q = 0; q < groups; q++) SerialGemm.Multiply(false, false, g.OutChannels, width, g.ColumnRows, 1f, pW, g.ColumnRows, pC, width, 0f, pP, width); }):F3} ms");
+            Console.WriteLine($"gemm dW x{groups}      {T(() => { for (int q = 0; q < groups; q++) SerialGemm.Multiply(false, true, g.OutChannels, g.ColumnRows, width, 1f, pP, width, pC, width, 1f, pW, g.ColumnRows); }):F3} ms");
+            Console.WriteLine($"gemm dX x{groups}      {T(() => { for (int q = 0; q < groups; q++) SerialGemm.Multiply(true, false, g.ColumnRows, width, g.OutChannels, 1f, pW, g.ColumnRows, pP, width, 0f, pC, width); }):F3} ms");
+            Console.WriteLine($"im2colG x{groups}      {T(() => { for (int q = 0; q < groups; q++) ImageColumns.Im2ColGroup(pIn + q * group * g.InputSize, g.InputSize, group, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, pC, width); }):F3} ms");
+            Console.WriteLine($"col2imG x{groups}      {T(() => { for (int q = 0; q < groups; q++) { new Span<float>(pDi + q * group * g.InputSize, group * g.InputSize).Clear(); ImageColumns.Col2ImGroup(pC, width, group, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, pDi + q * group * g.InputSize, g.InputSize); } }):F3} ms");
+            Console.WriteLine($"col2im x{groups}       {T(() => { for (int q = 0; q < groups; q++) for (int j = 0; j < group; j++) { new Span<float>(pDi + (q * group + j) * g.InputSize, g.InputSize).Clear(); ImageColumns.Col2Im(pC + j * g.OutputPlane, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, 1, 0, pDi + (q * group + j) * g.InputSize, width); } }):F3} ms");
+        }
+        double flops = 2.0 * g.OutChannels * g.ColumnRows * g.OutputPlane * batch;
+        Console.WriteLine($"one GEMM's flops {flops / 1e6:F0} MFLOP");
+    }
+}
