@@ -5,12 +5,15 @@ namespace Digits.Bench;
 
 /// <summary>
 /// A fast Stopwatch measurement of the FMA peak and every target shape (best of a few runs), for tuning the
-/// kernel between full BenchmarkDotNet runs. Arguments: optional path names (Vector512, Vector256, Portable).
+/// kernel between full BenchmarkDotNet runs. Arguments: optional path names (Vector512, Vector256, Portable), and
+/// optional words that keep only the shapes whose name contains one of them (e.g. <c>quick Vector512 dWeight</c>).
 /// </summary>
 internal static class QuickRun
 {
-    public static void Print(string[] pathNames)
+    public static void Print(string[] arguments)
     {
+        string[] pathNames = [.. arguments.Where(a => Enum.TryParse<GemmPath>(a, out _))];
+        string[] filters = [.. arguments.Except(pathNames)];
         GemmPath[] paths = pathNames.Length > 0
             ? pathNames.Select(Enum.Parse<GemmPath>).ToArray()
             : [GemmPath.Vector512, GemmPath.Vector256];
@@ -24,8 +27,11 @@ internal static class QuickRun
         var destination = new float[source.Length];
         double copySeconds = BestSeconds(() => source.AsSpan().CopyTo(destination));
         Console.WriteLine($"memory copy of 128 MB, 1 thread: {2.0 * sizeof(float) * source.Length / copySeconds / 1e9:F1} GB/s read+written");
-        PrintParallelCrossover(paths[0]);
-        foreach (GemmShape shape in GemmShape.Targets)
+        if (filters.Length == 0)
+        {
+            PrintParallelCrossover(paths[0]);
+        }
+        foreach (GemmShape shape in GemmShape.Targets.Where(s => filters.Length == 0 || filters.Any(f => s.Name.Contains(f, StringComparison.Ordinal))))
         {
             foreach (GemmPath path in paths)
             {

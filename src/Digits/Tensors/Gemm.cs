@@ -81,6 +81,9 @@ public static class Gemm
                 beta, pc, ldc);
             switch (path)
             {
+                case GemmPath.Vector512 when PrefersWideTiles(m, n):
+                    GemmPartition.Run<GemmKernel512Wide>(op);
+                    break;
                 case GemmPath.Vector512:
                     GemmPartition.Run<GemmKernel512>(op);
                     break;
@@ -93,6 +96,17 @@ public static class Gemm
             }
         }
     }
+
+    /// <summary>
+    /// Whether the 8×48 micro-kernel (<see cref="GemmKernel512Wide"/>) pads C less than the 12×32 one: it does when
+    /// M is a multiple of 8 but not of 12 and N is not much off a multiple of 48 (M = 64, N = 288 in the Keras
+    /// convnet's weight gradient: 64×288 instead of 72×288 computed; but not 128×128, which 8×48 pads to 128×144).
+    /// </summary>
+    internal static bool PrefersWideTiles(int m, int n) =>
+        (long)RoundUp(m, GemmKernel512Wide.TileRows) * RoundUp(n, GemmKernel512Wide.TileColumns)
+        < (long)RoundUp(m, GemmKernel512.TileRows) * RoundUp(n, GemmKernel512.TileColumns);
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>A matrix of rows×columns with row stride <paramref name="stride"/> needs (rows-1)*stride+columns elements.</summary>
     private static void CheckMatrix(int length, int rows, int columns, int stride, string spanName, string strideName)

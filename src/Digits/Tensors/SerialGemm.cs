@@ -17,7 +17,7 @@ internal static unsafe class SerialGemm
             beta, c, ldc);
         switch (Gemm.BestPath)
         {
-            case GemmPath.Vector512 when m % GemmKernel512.TileRows != 0 && m % GemmKernel512Wide.TileRows == 0:
+            case GemmPath.Vector512 when Gemm.PrefersWideTiles(m, n):
                 GemmDriver<GemmKernel512Wide>.MultiplyRectangle(op, 0, m, 0, n);
                 break;
             case GemmPath.Vector512:
