@@ -99,6 +99,10 @@ internal static class TrainCnnCommand
             models.Add(result.Model.WithMaxBatch(EnsembleClassifier.MemberMaxBatch));
             epochs += result.History.Count;
             interrupted = result.Interrupted;
+            // The member's training network (activations and gradients for a whole batch, a few hundred MB) is
+            // garbage now; collect it before the next member allocates its own, so that they never coexist.
+            result = null!;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
         double? validationAccuracy = null;
         if (data.ValidationIndices is { } v)
