@@ -18,7 +18,7 @@ internal static class TrainCnnCommand
         var batchSize = new Option<int?>("--batch-size") { Description = "Images per step (default: the recipe's)", HelpName = "N" };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the recipe's)", HelpName = "RATE" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn off the recipe's data augmentation" };
-        var ensemble = new Option<int>("--ensemble") { Description = "Train N models (seeds SEED, SEED+1, …) and average their probabilities", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var ensemble = new Option<int>("--ensemble") { Description = "Train N models (seeds SEED, SEED+1, …; for cnn every other one with elastic distortion), keep those that validation picks, and average their probabilities", DefaultValueFactory = _ => 1, HelpName = "N" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the best epoch here as training goes (with optimizer state, for --resume); with --ensemble, member i uses FILE with .mi before its extension", HelpName = "FILE" };
         var resume = new Option<bool>("--resume") { Description = "Continue from --checkpoint if it exists" };
         var validation = TrainingRun.ValidationOption(defaultValidation);
