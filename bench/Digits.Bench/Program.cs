@@ -14,7 +14,7 @@ var modes = new Dictionary<string, Action<string[]>>
     ["train-step"] = TrainStepRun.Print,  // [RECIPE] [steps]: one training step layer by layer, and inference
     ["infer"] = InferenceRun.Print,       // DATA MODEL...: saved models on the MNIST test set, 10k and one image
     ["svm-fit"] = SvmFitRun.Print,        // DATA [N]: the kernel SVM's fit on the first N images, per thread split
-    ["conv-parts"] = ConvPartsRun.Print,
+    ["conv-parts"] = ConvPartsRun.Print,  // [conv1]: one convolution layer's im2col, GEMMs and col2im, one thread
     ["svm-votes"] = SvmVotesRun.Print,    // DATA SEED MODEL...: coupled probabilities against voting
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))
