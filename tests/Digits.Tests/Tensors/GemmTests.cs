@@ -103,7 +103,7 @@ public class GemmTests
             {
                 continue;
             }
-            foreach (var (m, n, k, transA, transB) in new[] { (301, 203, 299, false, false), (64, 288, 1100, true, false), (130, 130, 600, false, true), (2100, 40, 70, false, true) })
+            foreach (var (m, n, k, transA, transB) in new[] { (301, 203, 299, false, false), (64, 288, 1100, true, false), (130, 130, 600, false, true), (2100, 40, 70, false, true), (9, 13, 6200, true, false) })
             {
                 float[] a = Random(m * k, 3), b = Random(k * n, 4), c0 = Random(m * n, 5);
                 float[]? single = null;
@@ -125,6 +125,18 @@ public class GemmTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(false, false, 0f)]
+    [InlineData(true, false, 0.5f)]
+    [InlineData(false, true, 0.5f)]
+    [InlineData(true, true, 0f)]
+    public void Long_depth_products_split_along_K_still_match_the_reference(bool transA, bool transB, float beta)
+    {
+        Assert.Equal(3, GemmPartition.DepthParts(10, 17, 6500));
+        Assert.Equal(1, GemmPartition.DepthParts(512, 512, 6500));
+        AssertMatchesReference(GemmPath.Auto, transA, transB, 10, 17, 6500, 0.75f, beta, 3, 9);
     }
 
     [Property(MaxTest = 60)]
