@@ -60,4 +60,16 @@ public class EnsembleSelectionTests
         Assert.Throws<ArgumentException>(() => EnsembleSelection.Select([fine, new float[5]], labels, Classes));
         Assert.Throws<ArgumentException>(() => EnsembleSelection.Select([], labels, Classes));
     }
+
+    [Fact]
+    public void Accuracy_comes_before_log_loss()
+    {
+        // confident: right with 0.97 on three images, wrong on the fourth (0.3 for the label, 0.5 for class 2);
+        // hesitant: right on all four with 0.45. Log loss prefers the confident one, accuracy the hesitant one,
+        // and the average of both gets the fourth image wrong.
+        byte[] labels = [0, 1, 0, 1];
+        float[] confident = [0.97f, 0.015f, 0.015f, 0.015f, 0.97f, 0.015f, 0.97f, 0.015f, 0.015f, 0.2f, 0.3f, 0.5f];
+        float[] hesitant = Member(labels, 0.45f, 0.45f, 0.45f, 0.45f);
+        Assert.Equal([1], EnsembleSelection.Select([confident, hesitant], labels, Classes));
+    }
 }
