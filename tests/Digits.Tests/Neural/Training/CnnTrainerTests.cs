@@ -96,17 +96,7 @@ public class CnnTrainerTests
     [Fact]
     public void Early_stopping_ends_the_run_once_validation_accuracy_stops_improving()
     {
-        var recipe = new CnnRecipe("cnn-fast", [new FlattenSpec(), new LinearSpec(10)], new CnnTrainingOptions
-        {
-            Epochs = 10,
-            BatchSize = 50,
-            LearningRate = 1e-12f,
-            Optimizer = OptimizerKind.Adam,
-            WeightDecay = 0f,
-            Schedule = ScheduleKind.Constant,
-            EarlyStoppingPatience = 2,
-        });
-        CnnTrainingResult result = new CnnTrainer(recipe).Train(TinyRecipe.Train(), TinyRecipe.Validation());
+        CnnTrainingResult result = new CnnTrainer(StallingRecipe()).Train(TinyRecipe.Train(), TinyRecipe.Validation());
 
         Assert.True(result.StoppedEarly);
         Assert.Equal(3, result.History.Count);
@@ -119,17 +109,8 @@ public class CnnTrainerTests
     {
         using var folder = new TempFolder();
         string checkpoint = folder.File("ck.safetensors");
-        var recipe = new CnnRecipe("cnn-fast", [new FlattenSpec(), new LinearSpec(10)], new CnnTrainingOptions
-        {
-            Epochs = 10,
-            BatchSize = 50,
-            LearningRate = 1e-12f,
-            Optimizer = OptimizerKind.Adam,
-            WeightDecay = 0f,
-            Schedule = ScheduleKind.Constant,
-            EarlyStoppingPatience = 2,
-            CheckpointPath = checkpoint,
-        });
+        CnnRecipe recipe = StallingRecipe();
+        recipe = recipe with { Training = recipe.Training with { CheckpointPath = checkpoint } };
         CnnTrainingResult first = new CnnTrainer(recipe).Train(TinyRecipe.Train(), TinyRecipe.Validation());
         Assert.Equal(1, first.BestEpoch);
         Assert.Equal(10, TrainingCheckpoint.Load(checkpoint).EpochsDone);
@@ -175,4 +156,16 @@ public class CnnTrainerTests
         }).Train(TinyRecipe.Train(), null));
         Assert.Equal("CycleMomentum", error.ParamName);
     }
+
+    /// <summary>A linear model whose learning rate is too small to move it: validation accuracy stops improving after epoch 1.</summary>
+    private static CnnRecipe StallingRecipe() => new("cnn-fast", [new FlattenSpec(), new LinearSpec(10)], new CnnTrainingOptions
+    {
+        Epochs = 10,
+        BatchSize = 50,
+        LearningRate = 1e-12f,
+        Optimizer = OptimizerKind.Adam,
+        WeightDecay = 0f,
+        Schedule = ScheduleKind.Constant,
+        EarlyStoppingPatience = 2,
+    });
 }
