@@ -158,9 +158,10 @@ public static class ImageColumns
     /// im2col of <paramref name="images"/> images side by side (image j's columns start at j·OH·OW of each row, rows
     /// <paramref name="rowStride"/> floats apart), for <see cref="NarrowRowsApply"/> layers. The generic loop moves
     /// each output row (10 floats in cnn-fast's second convolution, over half a million per batch) with a vector,
-    /// a tail and loop overhead; here each is one 16-float load and store. A store spills past its row into the
-    /// next one, which is written afterwards because the matrix is filled in order, row by row and image by image;
-    /// only a run that would read past its own image or write past the matrix is copied exactly.
+    /// a tail and loop overhead; here each is one 16-float load and store. A store spills past its output row into
+    /// the next ones of the same matrix row, which are written afterwards because each matrix row is filled in
+    /// order, image by image; a run whose vector would read past its own image or write past the images of its
+    /// matrix row is copied exactly.
     /// </summary>
     internal static unsafe void Im2ColGroup(float* input, int imageSize, int images, int channels, int height, int width,
         int kernelHeight, int kernelWidth, float* col, int rowStride)
@@ -170,16 +171,15 @@ public static class ImageColumns
         for (int r = 0; r < rows; r++)
         {
             int c = r / (kernelHeight * kernelWidth), ky = r / kernelWidth % kernelHeight, kx = r % kernelWidth;
-            float* dstRow = col + (nint)r * rowStride;
+            float* dstRow = col + (nint)r * rowStride, rowEnd = dstRow + images * plane;
             for (int j = 0; j < images; j++)
             {
                 float* image = input + (nint)j * imageSize, imageEnd = image + imageSize;
                 float* src = image + (c * height + ky) * width + kx;
                 float* dst = dstRow + j * plane;
-                bool lastRun = r == rows - 1 && j == images - 1;
                 for (int y = 0; y < outHeight; y++, src += width, dst += outWidth)
                 {
-                    if (src + NarrowRow <= imageEnd && !(lastRun && y == outHeight - 1))
+                    if (src + NarrowRow <= imageEnd && dst + NarrowRow <= rowEnd)
                     {
                         Vector512.Store(Vector512.Load(src), dst);
                     }
@@ -218,7 +218,7 @@ public static class ImageColumns
         float* row = stackalloc float[NarrowRow];
         for (int j = 0; j < images; j++)
         {
-            float* image = dinput + (nint)j * imageSize;
+            float* image = dinput + (nint)j * imageSize, imageEnd = image + imageSize;
             for (int c = 0; c < channels; c++)
             {
                 for (int iy = 0; iy < height; iy++)
@@ -238,9 +238,9 @@ public static class ImageColumns
                         }
                     }
                     float* destination = image + (c * height + iy) * width;
-                    if (c < channels - 1 || iy < height - 1)
+                    if (destination + NarrowRow <= imageEnd)
                     {
-                        // spills into the next input row, which is written next
+                        // spills zeros into the next input rows of this image, which are written after this one
                         Vector512.Store(sum & inside, destination);
                     }
                     else

@@ -81,39 +81,47 @@ public class ImageColumnsTests
     [InlineData(2, 5, 5, 5, 4)]
     [InlineData(3, 16, 16, 3, 1)]
     [InlineData(1, 4, 7, 2, 5)]
-    public unsafe void The_narrow_row_group_paths_match_the_per_image_ones(int c, int h, int w, int k, int images)
+    [InlineData(1, 9, 9, 3, 1)]
+    [InlineData(1, 7, 7, 3, 2)]
+    [InlineData(1, 6, 6, 3, 3)]
+    [InlineData(1, 10, 10, 5, 1)]
+    public unsafe void The_narrow_row_group_paths_match_the_per_image_ones_and_write_nothing_past_their_group(int c, int h, int w, int k, int images)
     {
+        const int guard = 32;
+        const float sentinel = 12345f;
         int oh = h - k + 1, ow = w - k + 1, plane = oh * ow, rows = c * k * k, width = images * plane, imageSize = c * h * w;
         Assert.True(w <= ImageColumns.NarrowRow);
+        if (!ImageColumns.NarrowRowsApply(w, 1, 0))
+        {
+            return;
+        }
         float[] input = Random(images * imageSize, 11);
-        float[] expected = new float[rows * width], actual = new float[rows * width];
+        float[] expected = new float[rows * width], actual = new float[rows * width + guard];
+        actual.AsSpan(rows * width).Fill(sentinel);
         fixed (float* pInput = input, pExpected = expected, pActual = actual)
         {
             for (int j = 0; j < images; j++)
             {
                 ImageColumns.Im2Col(pInput + j * imageSize, c, h, w, k, k, 1, 0, pExpected + j * plane, width);
             }
-            if (ImageColumns.NarrowRowsApply(ow, 1, 0))
-            {
-                ImageColumns.Im2ColGroup(pInput, imageSize, images, c, h, w, k, k, pActual, width);
-                Assert.Equal(expected, actual);
-            }
-
-            float[] dcol = Random(rows * width, 12);
-            float[] dExpected = Random(images * imageSize, 13), dActual = (float[])dExpected.Clone();
-            fixed (float* pDcol = dcol, pDe = dExpected, pDa = dActual)
-            {
-                Array.Clear(dExpected);
-                for (int j = 0; j < images; j++)
-                {
-                    ImageColumns.Col2Im(pDcol + j * plane, c, h, w, k, k, 1, 0, pDe + j * imageSize, width);
-                }
-                if (ImageColumns.NarrowRowsApply(ow, 1, 0))
-                {
-                    ImageColumns.Col2ImGroup(pDcol, width, images, c, h, w, k, k, pDa, imageSize);
-                    Assert.Equal(dExpected, dActual);
-                }
-            }
+            ImageColumns.Im2ColGroup(pInput, imageSize, images, c, h, w, k, k, pActual, width);
         }
+        Assert.Equal(expected, actual[..(rows * width)]);
+        Assert.All(actual[(rows * width)..], v => Assert.Equal(sentinel, v));
+
+        float[] dcol = Random(rows * width, 12);
+        float[] dExpected = new float[images * imageSize];
+        float[] dActual = Random(images * imageSize + guard, 13);
+        dActual.AsSpan(images * imageSize).Fill(sentinel);
+        fixed (float* pDcol = dcol, pDe = dExpected, pDa = dActual)
+        {
+            for (int j = 0; j < images; j++)
+            {
+                ImageColumns.Col2Im(pDcol + j * plane, c, h, w, k, k, 1, 0, pDe + j * imageSize, width);
+            }
+            ImageColumns.Col2ImGroup(pDcol, width, images, c, h, w, k, k, pDa, imageSize);
+        }
+        Assert.Equal(dExpected, dActual[..(images * imageSize)]);
+        Assert.All(dActual[(images * imageSize)..], v => Assert.Equal(sentinel, v));
     }
 }

@@ -71,6 +71,11 @@ public sealed class CnnTrainer(CnnRecipe recipe)
             int firstEpoch = 0, bestEpoch = 0, epochsWithoutImprovement = 0;
             double? bestAccuracy = null;
             float[]? bestValues = null, bestBuffers = null;
+            // The optimizer and dropout state that go with the best weights, so that every checkpoint is one
+            // consistent moment of training (kept only when checkpoints are written).
+            float[][]? bestOptimizer = null;
+            long bestSteps = 0;
+            ulong[] bestMasks = [];
             if (options.Resume && File.Exists(options.CheckpointPath))
             {
                 TrainingCheckpoint checkpoint = TrainingCheckpoint.Load(options.CheckpointPath!);
@@ -92,6 +97,9 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                 bestAccuracy = checkpoint.BestValidationAccuracy;
                 bestValues = (float[])network.Parameters.Values.Clone();
                 bestBuffers = (float[])network.Parameters.Buffers.Clone();
+                bestOptimizer = checkpoint.OptimizerState;
+                bestSteps = checkpoint.OptimizerSteps;
+                bestMasks = checkpoint.DropoutMasks;
             }
 
             ModelMetadata? checkpointProvenance = options.CheckpointPath is null ? null : provenance ?? DefaultProvenance(options, train);
@@ -135,6 +143,12 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                     epochsWithoutImprovement = 0;
                     bestValues = (float[])network.Parameters.Values.Clone();
                     bestBuffers = (float[])network.Parameters.Buffers.Clone();
+                    if (options.CheckpointPath is not null)
+                    {
+                        bestOptimizer = TrainingCheckpoint.CaptureOptimizer(optimizer);
+                        bestSteps = optimizer.Steps;
+                        bestMasks = [.. dropouts.Select(d => d.MasksDrawn)];
+                    }
                     SaveCheckpoint(epoch + 1);
                 }
                 else
@@ -159,17 +173,17 @@ public sealed class CnnTrainer(CnnRecipe recipe)
             return new CnnTrainingResult(best, history, bestEpoch, bestAccuracy, interrupted, stoppedEarly,
                 Stopwatch.GetElapsedTime(started).TotalSeconds);
 
-            // The best weights so far, with the optimizer as it is now and epochsDone as where --resume continues.
+            // The best epoch's weights, optimizer and dropout state, with epochsDone as where --resume continues: the
+            // best epoch itself, or the run's last epoch once it is over (then --resume returns the best weights).
             void SaveCheckpoint(int epochsDone)
             {
-                if (options.CheckpointPath is not { } path || bestValues is null)
+                if (options.CheckpointPath is not { } path || bestValues is null || bestOptimizer is null)
                 {
                     return;
                 }
                 // Only saved, never run: one image of buffers, not a batch's worth for every improved epoch.
                 var model = new CnnClassifier(architecture, bestValues, bestBuffers!, Recipe.Name, Recipe.Preprocessing, maxBatch: 1);
-                new TrainingCheckpoint(model, epochsDone, options.Optimizer, optimizer.Steps,
-                        [.. dropouts.Select(d => d.MasksDrawn)], TrainingCheckpoint.CaptureOptimizer(optimizer),
+                new TrainingCheckpoint(model, epochsDone, options.Optimizer, bestSteps, bestMasks, bestOptimizer,
                         bestEpoch, bestAccuracy, [.. history])
                     .Save(path, checkpointProvenance!);
             }

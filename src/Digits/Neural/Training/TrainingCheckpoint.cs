@@ -28,14 +28,15 @@ internal sealed record TrainingCheckpoint(
     /// <summary>Writes the checkpoint atomically; <paramref name="provenance"/> supplies command, seed, data hash and parent.</summary>
     public void Save(string path, ModelMetadata provenance)
     {
-        EpochSummary last = History[^1];
+        // The stored weights are the best epoch's, which is the last one except in a finished run's final checkpoint.
+        EpochSummary best = BestEpoch >= 1 && BestEpoch <= History.Count ? History[BestEpoch - 1] : History[^1];
         var metrics = new JsonObject
         {
-            ["epoch"] = EpochsDone,
-            ["train_loss"] = last.Point.TrainLoss,
-            ["train_accuracy"] = last.Point.TrainAccuracy,
-            ["validation_loss"] = last.Point.ValidationLoss,
-            ["validation_accuracy"] = last.Point.ValidationAccuracy,
+            ["epoch"] = best.Point.Epoch,
+            ["train_loss"] = best.Point.TrainLoss,
+            ["train_accuracy"] = best.Point.TrainAccuracy,
+            ["validation_loss"] = best.Point.ValidationLoss,
+            ["validation_accuracy"] = best.Point.ValidationAccuracy,
             [StateKey] = new JsonObject
             {
                 ["epochs_done"] = EpochsDone,

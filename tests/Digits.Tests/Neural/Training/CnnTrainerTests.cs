@@ -114,6 +114,8 @@ public class CnnTrainerTests
         CnnTrainingResult first = new CnnTrainer(recipe).Train(TinyRecipe.Train(), TinyRecipe.Validation());
         Assert.Equal(1, first.BestEpoch);
         Assert.Equal(10, TrainingCheckpoint.Load(checkpoint).EpochsDone);
+        // its metrics describe the weights it holds, the best epoch's, not the last epoch run
+        Assert.Contains("\"epoch\":1,", Digits.Persistence.ModelFile.Load(checkpoint).Metadata.Metrics);
 
         var epochsRun = new Recorder(_ => { });
         CnnTrainingResult resumed = new CnnTrainer(recipe with { Training = recipe.Training with { Resume = true } })
