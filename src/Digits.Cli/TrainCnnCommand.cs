@@ -96,7 +96,8 @@ internal static class TrainCnnCommand
             terminal.Log($"ensemble member {m + 1}/{members} (seed {member.Training.Seed}{(member.Training.Augmentation is { ElasticAlpha: > 0f } a ? $", elastic α={a.ElasticAlpha} σ={a.ElasticSigma}" : "")})");
             var result = WithProgress(terminal, $"{recipe.Name} {m + 1}/{members}", options.Epochs, progress =>
                 new CnnTrainer(member).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
-            models.Add(result.Model.WithMaxBatch(EnsembleClassifier.MemberMaxBatch));
+            // One image of buffers while later members train; each gets its inference batch once training is over.
+            models.Add(result.Model.WithMaxBatch(1));
             epochs += result.History.Count;
             interrupted = result.Interrupted;
             // The member's training network (activations and gradients for a whole batch, a few hundred MB) is
@@ -104,6 +105,7 @@ internal static class TrainCnnCommand
             result = null!;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
+        models = [.. models.Select(m => m.WithMaxBatch(EnsembleClassifier.MemberMaxBatch))];
         double? validationAccuracy = null;
         if (data.ValidationIndices is { } v)
         {
