@@ -106,14 +106,14 @@ internal static class TrainCnnCommand
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
         models = [.. models.Select(m => m.WithMaxBatch(EnsembleClassifier.MemberMaxBatch))];
-        double? validationAccuracy = null;
-        if (data.ValidationIndices is { } v)
+        LabeledImages? validation = data.ValidationIndices is { } v ? data.Train.Subset(v) : null;
+        if (validation is not null)
         {
-            var set = data.Train.Subset(v);
-            models = SelectMembers(models, set, terminal);
-            validationAccuracy = Evaluation.Evaluator.Evaluate(new EnsembleClassifier(models), set.Pixels, set.Labels, set.Count).Accuracy;
+            models = SelectMembers(models, validation, terminal);
         }
         var ensemble = new EnsembleClassifier(models);
+        double? validationAccuracy = validation is null ? null
+            : Evaluation.Evaluator.Evaluate(ensemble, validation.Pixels, validation.Labels, validation.Count).Accuracy;
         return new TrainedModel(ensemble, validationAccuracy, epochs, interrupted);
     }
 
@@ -130,24 +130,11 @@ internal static class TrainCnnCommand
             var p = new float[validation.Count * classes];
             models[m].Predict(validation.Pixels, validation.Count, p);
             probabilities.Add(p);
-            terminal.Log($"member {m + 1}: validation accuracy {Accuracy(p, validation.Labels, classes) * 100:F2}%");
+            terminal.Log($"member {m + 1}: validation accuracy {Evaluation.Metrics.Accuracy(validation.Labels, p, classes) * 100:F2}%");
         }
         int[] chosen = EnsembleSelection.Select(probabilities, validation.Labels, classes);
         terminal.Log($"ensemble selection on validation keeps members {string.Join(", ", chosen.Select(i => i + 1))} of {models.Count}");
         return [.. chosen.Select(i => models[i])];
-    }
-
-    private static double Accuracy(float[] probabilities, byte[] labels, int classes)
-    {
-        int correct = 0;
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * classes, classes)) == labels[i])
-            {
-                correct++;
-            }
-        }
-        return labels.Length == 0 ? 0 : (double)correct / labels.Length;
     }
 
     /// <summary>

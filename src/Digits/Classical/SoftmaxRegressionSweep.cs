@@ -54,13 +54,6 @@ public static class SoftmaxRegressionSweep
         int classes = model.Labels.Count;
         float[] probabilities = new float[data.Count * classes];
         model.Predict(data.Pixels, data.Count, probabilities);
-        int correct = 0;
-        for (int i = 0; i < data.Count; i++)
-        {
-            ReadOnlySpan<float> row = probabilities.AsSpan(i * classes, classes);
-            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row) == data.Labels[i])
-                correct++;
-        }
-        return data.Count == 0 ? 0 : (double)correct / data.Count;
+        return Evaluation.Metrics.Accuracy(data.Labels, probabilities, classes);
     }
 }

@@ -40,6 +40,19 @@ public static class Metrics
         return (Math.Max(0, center - halfWidth), Math.Min(1, center + halfWidth));
     }
 
+    /// <summary>The fraction of samples whose most probable class (the first, on ties) is their label; 0 for no samples.</summary>
+    public static double Accuracy(ReadOnlySpan<byte> labels, ReadOnlySpan<float> probabilities, int classCount)
+    {
+        CheckShapes(labels, probabilities, classCount);
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.Slice(i * classCount, classCount)) == labels[i])
+                correct++;
+        }
+        return labels.Length == 0 ? 0 : (double)correct / labels.Length;
+    }
+
     /// <summary>
     /// Mean negative natural log of the probability given to the true class (cross-entropy, in nats per sample),
     /// with each probability clipped to [<see cref="ProbabilityFloor"/>, 1 − <see cref="ProbabilityFloor"/>].

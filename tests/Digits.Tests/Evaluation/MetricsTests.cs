@@ -108,4 +108,13 @@ public class MetricsTests
             root.GetProperty("per_class")[0].EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("[[1,0],[0,1]]", root.GetProperty("confusion").GetRawText());
     }
+
+    [Fact]
+    public void Accuracy_counts_rows_whose_most_probable_class_is_the_label()
+    {
+        byte[] labels = [0, 1, 2, 1];
+        float[] probabilities = [0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f, 0.5f, 0.1f, 0.4f, 0.4f, 0.4f, 0.2f];
+        Assert.Equal(0.5, Metrics.Accuracy(labels, probabilities, 3));
+        Assert.Equal(0, Metrics.Accuracy([], [], 3));
+    }
 }
