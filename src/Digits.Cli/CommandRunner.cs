@@ -19,9 +19,7 @@ internal static class CommandRunner
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors)
-                Console.Error.WriteLine($"error: usage: {e.Message}");
-            Console.Error.WriteLine($"Run '{CommandPath(parsed)} --help' for usage.");
+            Console.Error.WriteLine($"error: {UsageMessages.Describe(parsed)}");
             return Usage;
         }
 
@@ -48,8 +46,16 @@ internal static class CommandRunner
         }
         catch (OperationCanceledException) when (interrupted)
         {
-            Console.Error.WriteLine("error: interrupted");
+            // Work that cannot keep a partial result stops here; under --json the one object still says so.
+            Console.Error.WriteLine("error: interrupted before a result was ready; nothing was written");
+            if (WantsJson(parsed))
+                JsonOutput.Print(new { interrupted = true, command = UsageMessages.CommandPath(parsed) });
             return Interrupted;
+        }
+        catch (InvalidOptionException e)
+        {
+            Report(e.Message, e, verbose);
+            return Usage;
         }
         catch (DigitsException e)
         {
@@ -80,14 +86,8 @@ internal static class CommandRunner
             Console.Error.WriteLine(e.ToString());
     }
 
-    private static string CommandPath(ParseResult parsed)
-    {
-        var names = new List<string>();
-        for (var r = parsed.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
-            names.Add(r.Command is RootCommand ? "digits" : r.Command.Name);
-        names.Reverse();
-        return string.Join(' ', names);
-    }
+    private static bool WantsJson(ParseResult parsed) =>
+        parsed.CommandResult.Command.Options.Contains(GlobalOptions.Json) && parsed.GetValue(GlobalOptions.Json);
 }
 
 /// <summary>A usage mistake found after parsing (a bad combination of options): exit code 2.</summary>

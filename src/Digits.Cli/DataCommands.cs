@@ -193,6 +193,8 @@ internal static class DataCommands
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
             var dataset = DatasetCatalog.Get(parsed.GetValue(DatasetName)!);
             var loaded = await LoadAsync(parsed, terminal, dataset, ct);
+            string path = parsed.GetValue(output)!;
+            OutputPath.Check(path, "--out", loaded.Location.Paths.Values);
             string half = parsed.GetValue(split)!;
             var images = half == "train" ? loaded.Train : loaded.Test;
             if (first >= images.Count)
@@ -202,12 +204,12 @@ internal static class DataCommands
             for (int i = 0; i < n; i++)
                 captions[i] = $"#{first + i}: {dataset.Labels[images.Labels[first + i]]}";
             byte[] png = Imaging.DigitGrid.RenderPng(images.Pixels.AsSpan(first * images.PixelsPerImage, n * images.PixelsPerImage), captions, cols, zoom);
-            string path = parsed.GetValue(output)!;
             AtomicFile.WriteAllBytes(path, png);
+            Terminal.Wrote(path, $"{n} {half} images");
             if (parsed.GetValue(GlobalOptions.Json))
                 JsonOutput.Print(new { @out = Path.GetFullPath(path), dataset = dataset.Name, split = half, from = first, count = n });
             else
-                terminal.Out.MarkupLineInterpolated($"wrote {n} {half} images ({first}..{first + n - 1}) to [blue]{path}[/]");
+                terminal.Out.MarkupLineInterpolated($"{n} {half} images ({first}..{first + n - 1}) in [blue]{path}[/]");
             return CommandRunner.Ok;
         });
         return cmd;

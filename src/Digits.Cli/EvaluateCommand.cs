@@ -22,15 +22,24 @@ internal static class EvaluateCommand
         cmd.SetAction(async (parsed, ct) =>
         {
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
-            string path = parsed.GetValue(model)!;
+            string path = InputFile.Check(parsed.GetValue(model)!, "MODEL");
+            string? confusionPath = parsed.GetValue(confusion), errorsPath = parsed.GetValue(errors);
+            OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], [path]);
             var classifier = ModelLoader.Load(path);
             var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
+            OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], loaded.Location.Paths.Values);
             var test = loaded.Test;
             var result = Evaluator.Evaluate(classifier, test.Pixels, test.Labels, test.Count);
-            if (parsed.GetValue(confusion) is { } confusionPath)
+            if (confusionPath is not null)
+            {
                 ConfusionMatrixChart.Save(result.Matrix, confusionPath, ConfusionMatrixChart.Title(classifier.Name, "test", result.Accuracy));
-            if (parsed.GetValue(errors) is { } errorsPath)
+                Terminal.Wrote(confusionPath, "confusion matrix");
+            }
+            if (errorsPath is not null)
+            {
                 Gallery.SaveMistakes(errorsPath, test, result, classifier.Labels, 48);
+                Terminal.Wrote(errorsPath, "most confident mistakes");
+            }
 
             if (parsed.GetValue(GlobalOptions.Json))
             {

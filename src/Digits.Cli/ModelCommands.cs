@@ -18,7 +18,7 @@ internal static class ModelCommands
         info.SetAction(parsed =>
         {
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
-            string path = parsed.GetValue(model)!;
+            string path = InputFile.Check(parsed.GetValue(model)!, "MODEL");
             var file = ModelFile.Load(path);
             var loaded = ModelLoader.FromModelFile(file);
             var meta = file.Metadata;
@@ -62,15 +62,16 @@ internal static class ModelCommands
                     table.AddRow(Markup.Escape(t.Name), t.DType.HeaderName(), Markup.Escape("[" + string.Join(", ", t.Shape) + "]"));
                 o.Write(table);
             }
-            var grid = new Grid().AddColumn().AddColumn();
-            grid.AddRow("preprocessing", Markup.Escape(meta.Preprocessing.ToJson()));
-            grid.AddRow("metrics", Markup.Escape(meta.Metrics));
-            grid.AddRow("command", Markup.Escape(meta.Command));
-            grid.AddRow("seed", meta.Seed.ToString());
-            grid.AddRow("train data sha256", meta.TrainDataSha256);
+            // Plain lines rather than a grid: a grid pads every row to the widest, and piped output has no width limit.
+            var rows = new List<(string Key, string Value)>
+            {
+                ("preprocessing", meta.Preprocessing.ToJson()), ("metrics", meta.Metrics), ("command", meta.Command),
+                ("seed", meta.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("train data sha256", meta.TrainDataSha256),
+            };
             if (meta.Parent is not null)
-                grid.AddRow("parent", meta.Parent);
-            o.Write(grid);
+                rows.Add(("parent", meta.Parent));
+            foreach (var (key, value) in rows)
+                o.WriteLine($"{key,-18} {value}");
             return CommandRunner.Ok;
         });
 
@@ -89,8 +90,9 @@ internal static class ModelCommands
         cmd.Options.Add(GlobalOptions.Json);
         cmd.SetAction(parsed =>
         {
-            string path = parsed.GetValue(model)!;
+            string path = InputFile.Check(parsed.GetValue(model)!, "MODEL");
             string output = parsed.GetValue(onnx)!;
+            OutputPath.Check(output, "--onnx", [path]);
             var loaded = ModelLoader.Load(path);
             switch (loaded)
             {
@@ -106,10 +108,10 @@ internal static class ModelCommands
                 default:
                     throw new DigitsException(path, $"ONNX export is not available for {loaded.Kind} models");
             }
+            long bytes = new FileInfo(output).Length;
+            Terminal.Wrote(output, $"ONNX, {bytes / 1024.0:F0} KiB");
             if (parsed.GetValue(GlobalOptions.Json))
-                JsonOutput.Print(new { model = Path.GetFullPath(path), onnx = Path.GetFullPath(output), kind = loaded.Kind, bytes = new FileInfo(output).Length });
-            else
-                Console.Out.WriteLine($"wrote {output} ({new FileInfo(output).Length / 1024.0:F0} KiB)");
+                JsonOutput.Print(new { model = Path.GetFullPath(path), onnx = Path.GetFullPath(output), kind = loaded.Kind, bytes });
             return CommandRunner.Ok;
         });
         return cmd;

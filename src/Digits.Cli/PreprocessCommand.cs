@@ -27,8 +27,10 @@ internal static class PreprocessCommand
         cmd.Options.Add(GlobalOptions.Json);
         cmd.SetAction(parsed =>
         {
-            string input = parsed.GetValue(image)!;
+            string input = InputFile.Check(parsed.GetValue(image)!, "IMAGE");
             string outPath = parsed.GetValue(output)!;
+            string? previewPath = parsed.GetValue(preview) ? PreviewPath(outPath) : null;
+            OutputPath.CheckAll([(outPath, "--out"), (previewPath, "--out (its preview)")], [input]);
             bool? inkIsDark = parsed.GetValue(inkDark) switch { "dark" => true, "light" => false, _ => null };
             var options = new NormalizeOptions(Deskew: parsed.GetValue(deskew), InkIsDark: inkIsDark);
 
@@ -36,11 +38,11 @@ internal static class PreprocessCommand
             byte[] pixels = MnistNormalizer.Normalize(decoded, options, Path.GetFileName(input));
             var digit = new GrayImage(MnistNormalizer.Size, MnistNormalizer.Size, pixels);
             ImageEncoder.SavePng(outPath, digit);
-            string? previewPath = null;
-            if (parsed.GetValue(preview))
+            Terminal.Wrote(outPath, "28x28");
+            if (previewPath is not null)
             {
-                previewPath = Path.ChangeExtension(outPath, null) + ".preview.png";
                 ImageEncoder.SavePng(previewPath, digit, PreviewScale);
+                Terminal.Wrote(previewPath, $"preview, {PreviewScale}x");
             }
 
             var (cx, cy) = CentreOfMass(pixels);
@@ -59,13 +61,13 @@ internal static class PreprocessCommand
             else
             {
                 Console.Out.WriteLine($"{input} ({decoded.Width}x{decoded.Height}) -> {outPath} (28x28, centre of mass {cx:F2}, {cy:F2})");
-                if (previewPath is not null)
-                    Console.Out.WriteLine($"preview: {previewPath}");
             }
             return CommandRunner.Ok;
         });
         return cmd;
     }
+
+    private static string PreviewPath(string outPath) => Path.ChangeExtension(outPath, null) + ".preview.png";
 
     /// <summary>The intensity-weighted centre in pixel-index coordinates (MNIST digits average 14.0, 14.0 this way).</summary>
     private static (double X, double Y) CentreOfMass(ReadOnlySpan<byte> pixels)

@@ -26,7 +26,7 @@ internal static class TrainClassicalCommand
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
                 Seed = (long)parsed.GetValue(TrainingRun.Seed),
             };
-            Validate(options.Validate);
+            UsageMessages.Validate(options.Validate);
             return TrainingRun.RunAsync(parsed, "logreg", null, validation, (data, terminal, token) =>
                 Fit(data, set => new SoftmaxRegressionTrainer(options).Fit(set)), ct);
         });
@@ -57,7 +57,7 @@ internal static class TrainClassicalCommand
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
                 Seed = (long)parsed.GetValue(TrainingRun.Seed),
             };
-            Validate(options.Validate);
+            UsageMessages.Validate(options.Validate);
             return TrainingRun.RunAsync(parsed, "linear-svm", null, validation, (data, terminal, token) =>
                 Fit(data, set => new LinearSvmTrainer(options).Fit(set)), ct);
         });
@@ -97,10 +97,10 @@ internal static class TrainClassicalCommand
                 CacheBytes = (long)parsed.GetValue(cache) << 20,
                 VirtualSupportVectors = parsed.GetValue(virtualSv),
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
-                Threads = parsed.GetValue(TrainingRun.Threads) ?? Environment.ProcessorCount,
+                Threads = TrainingRun.ApplyThreads(parsed),
                 Seed = (long)parsed.GetValue(TrainingRun.Seed),
             };
-            Validate(options.Validate);
+            UsageMessages.Validate(options.Validate);
             return TrainingRun.RunAsync(parsed, "svm", null, validation, (data, terminal, token) =>
                 Fit(data, set => new KernelSvmTrainer(options).Fit(set, token)), ct);
         });
@@ -115,20 +115,4 @@ internal static class TrainClassicalCommand
         double? validationAccuracy = validation is null ? null : Evaluator.Evaluate(model, validation.Pixels, validation.Labels, validation.Count).Accuracy;
         return new TrainedModel(model, validationAccuracy, null, false);
     }
-
-    /// <summary>Turns an options record's argument check into a usage error naming the CLI option.</summary>
-    public static void Validate(Action validate)
-    {
-        try
-        {
-            validate();
-        }
-        catch (ArgumentException e)
-        {
-            string name = e.ParamName is { } p ? "--" + KebabCase(p.Split('.')[^1]) : "option";
-            throw new UsageException(name, e.Message.Split(" (Parameter")[0]);
-        }
-    }
-
-    private static string KebabCase(string name) => name == "C" ? "C" : string.Concat(name.Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
 }

@@ -9,6 +9,9 @@ namespace Digits.Cli;
 /// <summary><c>digits train cnn|cnn-fast|keras</c>: trains a recipe (or an ensemble of them) on our own engine.</summary>
 internal static class TrainCnnCommand
 {
+    /// <summary>The training options whose flag is not the kebab-case of the property name.</summary>
+    private static readonly Dictionary<string, string> OptionFlags = new() { ["LearningRate"] = "--lr", ["CheckpointPath"] = "--checkpoint" };
+
     /// <param name="defaultValidation">The recipe's held-out fraction: 0 where its settings were fixed beforehand on a
     /// validation split and the final model trains on everything (as the PyTorch anchors do), 0.1 where the best epoch
     /// is picked during training.</param>
@@ -42,7 +45,7 @@ internal static class TrainCnnCommand
                 LearningRate = parsed.GetValue(lr) ?? recipe.Training.LearningRate,
                 Augmentation = parsed.GetValue(noAugment) ? null : recipe.Training.Augmentation,
                 Seed = parsed.GetValue(TrainingRun.Seed),
-                Threads = parsed.GetValue(TrainingRun.Threads),
+                Threads = TrainingRun.ApplyThreads(parsed),
                 CheckpointPath = parsed.GetValue(checkpoint),
                 Resume = parsed.GetValue(resume),
             };
@@ -51,19 +54,13 @@ internal static class TrainCnnCommand
                 throw new UsageException("--ensemble", $"must be 1 to 20, got {members}");
             if (options.Resume && options.CheckpointPath is null)
                 throw new UsageException("--resume", "needs --checkpoint FILE");
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException("--" + (e.ParamName ?? "option").ToLowerInvariant(), e.Message);
-            }
+            UsageMessages.Validate(options.Validate, OptionFlags);
 
             return await TrainingRun.RunAsync(parsed, members > 1 ? "ensemble" : "cnn", members > 1 ? $"{recipeName}-ensemble{members}" : recipeName, validation,
                 (data, terminal, token) => members == 1
                     ? TrainOne(recipe with { Training = options }, data, terminal, token)
-                    : TrainEnsemble(recipe, options, members, data, terminal, token), ct);
+                    : TrainEnsemble(recipe, options, members, data, terminal, token), ct,
+                options.CheckpointPath is { } path && members > 1 ? MemberCheckpoint(path, 0) : options.CheckpointPath);
         });
         return cmd;
     }

@@ -67,24 +67,53 @@ internal static class TrainingRun
         HelpName = "FRACTION",
     };
 
+    /// <summary>
+    /// Applies <c>--threads</c>: at least 1, and more than the processors are capped with a note, since extra threads
+    /// only contend for the same cores. Returns the thread count in force.
+    /// </summary>
+    private static bool threadsCapNoted;
+
+    public static int ApplyThreads(ParseResult parsed)
+    {
+        int? threads = parsed.GetValue(Threads);
+        if (threads is < 1)
+            throw new UsageException("--threads", $"must be at least 1, got {threads}");
+        if (threads is int t)
+        {
+            if (t > Environment.ProcessorCount)
+            {
+                if (!threadsCapNoted)
+                    Console.Error.WriteLine($"note: --threads {t} is more than the {Environment.ProcessorCount} processors here; using {Environment.ProcessorCount}");
+                threadsCapNoted = true;
+                t = Environment.ProcessorCount;
+            }
+            Tensors.WorkerPool.Threads = t;
+        }
+        return Tensors.WorkerPool.Threads;
+    }
+
+    /// <param name="checkpoint">The run's checkpoint file, if any: another output to check before training.</param>
     public static async Task<int> RunAsync(ParseResult parsed, string kind, string? recipe, Option<double> validation,
-        Func<TrainingData, Terminal, CancellationToken, TrainedModel> trainer, CancellationToken ct)
+        Func<TrainingData, Terminal, CancellationToken, TrainedModel> trainer, CancellationToken ct, string? checkpoint = null)
     {
         var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
         ulong seed = parsed.GetValue(Seed);
-        int? threads = parsed.GetValue(Threads);
         double fraction = parsed.GetValue(validation);
         int? subset = parsed.GetValue(Subset);
-        if (threads is < 1)
-            throw new UsageException("--threads", $"must be at least 1, got {threads}");
         if (!(fraction >= 0 && fraction < 0.9))
             throw new UsageException("--validation", $"must be in [0, 0.9), got {fraction}");
         if (subset is < 20)
             throw new UsageException("--subset", $"must be at least 20, got {subset}");
-        if (threads is int t)
-            Tensors.WorkerPool.Threads = t;
+        int threads = ApplyThreads(parsed);
+        string name = recipe ?? kind;
 
         var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
+        // Every output is checked before training, so that a mistake costs nothing.
+        string[] inputs = [.. loaded.Location.Paths.Values];
+        var output = ModelOutput.Check(parsed.GetValue(Out) ?? $"{name}.safetensors", "--out", inputs);
+        if (checkpoint is not null)
+            OutputPath.CheckAll([(output.Path, "--out"), (checkpoint, "--checkpoint")], inputs);
+
         var train = loaded.Train;
         if (subset is int n && n < train.Count)
         {
@@ -99,25 +128,68 @@ internal static class TrainingRun
         else
             trainIndices = Enumerable.Range(0, train.Count).ToArray();
 
-        string name = recipe ?? kind;
         terminal.Log($"training {name} on {trainIndices.Length} images" + (validationIndices is null ? "" : $", validating on {validationIndices.Length}"));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var trained = trainer(new TrainingData(train, trainIndices, validationIndices), terminal, ct);
+        TrainedModel trained = trainer(new TrainingData(train, trainIndices, validationIndices), terminal, ct);
         double trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-        var test = Evaluator.Evaluate(trained.Model, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count);
-        string path = parsed.GetValue(Out) ?? $"{name}.safetensors";
+        // An interrupted run is saved at once, without the test pass, so that Ctrl+C is answered within a moment.
+        EvaluationResult? test = trained.Interrupted ? null : Evaluator.Evaluate(trained.Model, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count);
+        var metadata = Metadata(trained, test, trainSeconds, trainIndices.Length, validationIndices, seed, train);
+        string path = output.Save(metadata, trained.Model.Tensors(), finished: !trained.Interrupted);
+
+        if (parsed.GetValue(GlobalOptions.Json))
+        {
+            JsonOutput.Print(new
+            {
+                model = path,
+                kind = trained.Model.Kind,
+                recipe = trained.Model.Recipe,
+                test_accuracy = test?.Accuracy,
+                validation_accuracy = trained.ValidationAccuracy,
+                train_seconds = Math.Round(trainSeconds, 3),
+                epochs = trained.Epochs,
+                seed,
+                threads,
+                train_count = trainIndices.Length,
+                validation_count = validationIndices?.Length ?? 0,
+                test_log_loss = test?.LogLoss,
+                interrupted = trained.Interrupted,
+            });
+        }
+        else
+        {
+            string validationText = trained.ValidationAccuracy is double v ? $", validation {v * 100:F2}%" : "";
+            if (test is null)
+            {
+                string epochs = trained.Epochs is int e ? $"after {e} epoch{(e == 1 ? "" : "s")}" : $"after {trainSeconds:F1} s";
+                terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: stopped {epochs}{validationText}; not evaluated on test");
+            }
+            else
+            {
+                terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: test accuracy [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
+            }
+        }
+        Terminal.Wrote(path, trained.Interrupted ? $"the best model so far; {output.Path} was left as it was" : null);
+        return trained.Interrupted ? CommandRunner.Interrupted : CommandRunner.Ok;
+    }
+
+    /// <summary>The model file's provenance: kind, architecture and preprocessing from the model, and how it was made.</summary>
+    private static ModelMetadata Metadata(TrainedModel trained, EvaluationResult? test, double trainSeconds, int trainCount,
+        int[]? validationIndices, ulong seed, LabeledImages train)
+    {
         var metrics = new Dictionary<string, object?>
         {
-            ["test_accuracy"] = test.Accuracy,
-            ["test_log_loss"] = test.LogLoss,
+            ["test_accuracy"] = test?.Accuracy,
+            ["test_log_loss"] = test?.LogLoss,
             ["validation_accuracy"] = trained.ValidationAccuracy,
             ["train_seconds"] = Math.Round(trainSeconds, 3),
             ["epochs"] = trained.Epochs,
-            ["train_count"] = trainIndices.Length,
+            ["train_count"] = trainCount,
             ["validation_count"] = validationIndices?.Length ?? 0,
+            ["interrupted"] = trained.Interrupted,
         };
-        var metadata = new ModelMetadata
+        return new ModelMetadata
         {
             Kind = trained.Model.Kind,
             Recipe = trained.Model.Recipe,
@@ -126,36 +198,8 @@ internal static class TrainingRun
             Preprocessing = trained.Model.Preprocessing,
             Command = "digits " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             Seed = (long)seed,
-            Metrics = JsonSerializer.Serialize(metrics),
+            Metrics = JsonSerializer.Serialize(metrics, JsonOutput.Options),
             TrainDataSha256 = train.ContentSha256(),
         };
-        ModelFile.Save(path, metadata, trained.Model.Tensors());
-
-        if (parsed.GetValue(GlobalOptions.Json))
-        {
-            JsonOutput.Print(new
-            {
-                model = Path.GetFullPath(path),
-                kind = trained.Model.Kind,
-                recipe = trained.Model.Recipe,
-                test_accuracy = test.Accuracy,
-                validation_accuracy = trained.ValidationAccuracy,
-                train_seconds = Math.Round(trainSeconds, 3),
-                epochs = trained.Epochs,
-                seed,
-                threads = Tensors.WorkerPool.Threads,
-                train_count = trainIndices.Length,
-                validation_count = validationIndices?.Length ?? 0,
-                test_log_loss = test.LogLoss,
-                interrupted = trained.Interrupted,
-            });
-        }
-        else
-        {
-            string validationText = trained.ValidationAccuracy is double v ? $", validation {v * 100:F2}%" : "";
-            terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: test accuracy [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
-            terminal.Out.MarkupLineInterpolated($"saved [blue]{path}[/]");
-        }
-        return trained.Interrupted ? CommandRunner.Interrupted : CommandRunner.Ok;
     }
 }

@@ -15,19 +15,35 @@ namespace Digits.Cli;
 /// </summary>
 internal static class TuneCommand
 {
-    /// <summary>What can be tuned for each kind, and how one setting is fitted.</summary>
-    private static readonly Dictionary<string, (string[] Parameters, string DefaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, FixedSettings, IClassifier> Fit)> Kinds = new()
+    /// <summary>
+    /// What can be tuned for each kind, and how one setting becomes a checked trial. A parameter left out of the grid
+    /// keeps its default (tuning only C for an SVM uses the default gamma).
+    /// </summary>
+    private static readonly Dictionary<string, (string[] Parameters, string DefaultGrid, Func<IReadOnlyDictionary<string, double>, FixedSettings, Trial> Build)> Kinds = new()
     {
-        ["logreg"] = (["C"], "C=0.01,0.03,0.1,0.3,1",
-            (train, p, s) => new SoftmaxRegressionTrainer(new SoftmaxRegressionOptions { C = p["C"], Deskew = s.Deskew }).Fit(train)),
-        ["linear-svm"] = (["C"], "C=0.003,0.01,0.03,0.1,0.3",
-            (train, p, s) => new LinearSvmTrainer(new LinearSvmOptions { C = p["C"], Deskew = s.Deskew }).Fit(train)),
-        ["svm"] = (["C", "gamma"], "C=1,5,10;gamma=0.01,0.02,0.05",
-            (train, p, s) => new KernelSvmTrainer(new KernelSvmOptions
+        ["logreg"] = (["C"], "C=0.01,0.03,0.1,0.3,1", (p, s) =>
+        {
+            var options = new SoftmaxRegressionOptions { C = p.GetValueOrDefault("C", SoftmaxRegressionOptions.Defaults.C), Deskew = s.Deskew };
+            return new Trial(options.Validate, train => new SoftmaxRegressionTrainer(options).Fit(train));
+        }),
+        ["linear-svm"] = (["C"], "C=0.003,0.01,0.03,0.1,0.3", (p, s) =>
+        {
+            var options = new LinearSvmOptions { C = p.GetValueOrDefault("C", LinearSvmOptions.Defaults.C), Deskew = s.Deskew };
+            return new Trial(options.Validate, train => new LinearSvmTrainer(options).Fit(train));
+        }),
+        ["svm"] = (["C", "gamma"], "C=1,5,10;gamma=0.01,0.02,0.05", (p, s) =>
+        {
+            var options = new KernelSvmOptions
             {
-                C = p["C"], Gamma = p["gamma"], Kernel = s.Kernel, Degree = s.Degree, Coef0 = s.Coef0, Deskew = s.Deskew, Threads = 1,
-            }).Fit(train)),
+                C = p.GetValueOrDefault("C", KernelSvmOptions.Defaults.C), Gamma = p.GetValueOrDefault("gamma", KernelSvmOptions.Defaults.Gamma),
+                Kernel = s.Kernel, Degree = s.Degree, Coef0 = s.Coef0, Deskew = s.Deskew, Threads = 1,
+            };
+            return new Trial(options.Validate, train => new KernelSvmTrainer(options).Fit(train));
+        }),
     };
+
+    /// <summary>One setting of a kind's options: its argument check and its fit.</summary>
+    private sealed record Trial(Action Validate, Func<LabeledImages, IClassifier> Fit);
 
     /// <summary>The settings every trial shares: preprocessing, and for the kernel SVM the kernel's form.</summary>
     private sealed record FixedSettings(bool Deskew, SvmKernelType Kernel, int Degree, double Coef0);
@@ -36,11 +52,11 @@ internal static class TuneCommand
     {
         var tune = new Command("tune", "Choose hyperparameters by stratified k-fold cross-validation on the training set");
         foreach (var (kind, spec) in Kinds)
-            tune.Subcommands.Add(CreateFor(kind, spec.Parameters, spec.DefaultGrid, spec.Fit));
+            tune.Subcommands.Add(CreateFor(kind, spec.Parameters, spec.DefaultGrid, spec.Build));
         return tune;
     }
 
-    private static Command CreateFor(string kind, string[] parameters, string defaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, FixedSettings, IClassifier> fit)
+    private static Command CreateFor(string kind, string[] parameters, string defaultGrid, Func<IReadOnlyDictionary<string, double>, FixedSettings, Trial> build)
     {
         var kernel = new Option<string>("--kernel") { Description = "rbf: exp(-gamma·|x-y|²), or poly: (gamma·x·y + coef0)^degree", DefaultValueFactory = _ => "rbf", HelpName = "rbf|poly" };
         kernel.AcceptOnlyFromAmong("rbf", "poly");
@@ -78,12 +94,7 @@ internal static class TuneCommand
             int k = parsed.GetValue(folds);
             if (k is < 2 or > 20)
                 throw new UsageException("--folds", $"must be 2 to 20, got {k}");
-            if (parsed.GetValue(TrainingRun.Threads) is int t)
-            {
-                if (t < 1)
-                    throw new UsageException("--threads", $"must be at least 1, got {t}");
-                Tensors.WorkerPool.Threads = t;
-            }
+            TrainingRun.ApplyThreads(parsed);
             ParameterGrid parameterGrid;
             try
             {
@@ -103,8 +114,22 @@ internal static class TuneCommand
                 kind == "svm" ? parsed.GetValue(coef0) : KernelSvmOptions.Defaults.Coef0);
             if (fixedSettings.Degree is < 1 or > 10)
                 throw new UsageException("--degree", $"must be 1 to 10, got {fixedSettings.Degree}");
+            // Every setting is checked before the first fit, so that a bad value in the grid costs nothing.
+            foreach (var setting in settings)
+            {
+                try
+                {
+                    build(setting, fixedSettings).Validate();
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException("--grid", $"{Format(setting)}: {e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ")}");
+                }
+            }
 
             var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
+            string chartPath = parsed.GetValue(chart)!, bestPath = parsed.GetValue(output)!;
+            OutputPath.CheckAll([(chartPath, "--heatmap"), (bestPath, "--out")], loaded.Location.Paths.Values);
             var data = loaded.Train;
             if (parsed.GetValue(subset) is int size && size < data.Count)
             {
@@ -117,16 +142,16 @@ internal static class TuneCommand
 
             var gate = new Lock();
             int done = 0;
-            var result = ParameterSearch.Run(data, settings, k, seed, (train, p) => fit(train, p, fixedSettings), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
+            var result = ParameterSearch.Run(data, settings, k, seed, (train, p) => build(p, fixedSettings).Fit(train), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
             {
                 lock (gate)
                     terminal.Log($"trial {++done}/{settings.Count} {Format(trial.Parameters)} cv={trial.CvMean:F4}±{trial.CvStd:F4} time={trial.Seconds:F1}s");
             }, ct);
 
-            string chartPath = parsed.GetValue(chart)!;
             DrawChart(kind, parameterGrid, result, chartPath, k);
-            string bestPath = parsed.GetValue(output)!;
+            Terminal.Wrote(chartPath, "cross-validation chart");
             AtomicFile.WriteAllBytes(bestPath, JsonSerializer.SerializeToUtf8Bytes(new { kind, best = result.Best.Parameters, best_cv_accuracy = result.Best.CvMean, folds = k, train_count = data.Count, seed, deskew = fixedSettings.Deskew }, JsonOutput.Options));
+            Terminal.Wrote(bestPath, "best parameters");
 
             if (parsed.GetValue(GlobalOptions.Json))
             {
@@ -156,7 +181,7 @@ internal static class TuneCommand
                 table.AddRow(cells.ToArray());
             }
             terminal.Out.Write(table);
-            terminal.Out.MarkupLineInterpolated($"best {Format(result.Best.Parameters)}: cv accuracy {result.Best.CvMean * 100:F2}% over {k} folds of {data.Count:N0} images; saved [blue]{bestPath}[/], chart [blue]{chartPath}[/]");
+            terminal.Out.MarkupLineInterpolated($"best {Format(result.Best.Parameters)}: cv accuracy {result.Best.CvMean * 100:F2}% over {k} folds of {data.Count:N0} images");
             return CommandRunner.Ok;
         });
         return cmd;

@@ -20,3 +20,10 @@ public class DigitsException : Exception
     /// <summary>What is wrong with it, e.g. <c>truncated, expected 47040000 pixel bytes, found 1200</c>.</summary>
     public string Problem { get; }
 }
+
+/// <summary>
+/// A wrong option or argument given by the caller, found before any work: an output that is also an input, a value
+/// out of range. Front ends answer it as a usage error (the CLI exits 2, the web answers 400); <see cref="DigitsException.Subject"/>
+/// names the option, e.g. <c>--out</c>.
+/// </summary>
+public sealed class InvalidOptionException(string option, string problem) : DigitsException(option, problem);

@@ -19,8 +19,14 @@ public sealed class ParameterGrid
     /// <summary>The parameters in the order written, each with its values in the order written.</summary>
     public IReadOnlyList<(string Name, double[] Values)> Axes { get; }
 
+    /// <summary>The most combinations a grid may have: more would run for days, and is surely a typing slip.</summary>
+    public const int MaxCombinations = 10_000;
+
     /// <summary>How many combinations the grid has.</summary>
-    public int Count => Axes.Aggregate(1, (n, a) => checked(n * a.Values.Length));
+    public int Count => (int)Combined(Axes);
+
+    private static long Combined(IEnumerable<(string Name, double[] Values)> axes) =>
+        axes.Aggregate(1L, (n, a) => Math.Min(n * a.Values.Length, long.MaxValue / 1_000_000));
 
     /// <summary>Parses <c>name=v1,v2;name2=…</c>; errors name the option and the part that is wrong.</summary>
     public static ParameterGrid Parse(string spec, IReadOnlyCollection<string> knownNames, string option = "--grid")
@@ -49,6 +55,8 @@ public sealed class ParameterGrid
             if (values.Count == 0)
                 throw new DigitsException(option, $"parameter '{known}' has no values");
             axes.Add((known, values.Distinct().ToArray()));
+            if (Combined(axes) > MaxCombinations)
+                throw new DigitsException(option, $"has more than {MaxCombinations:N0} combinations; use fewer values");
         }
         return new ParameterGrid(axes);
     }

@@ -70,7 +70,7 @@ public class DataCommandTests
     {
         var r = CliRunner.Run("data", "infx");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("error: usage:", r.Stderr);
+        Assert.Equal("error: infx: unknown command (did you mean 'info'?); see 'digits data --help'", r.Stderr.Trim());
     }
 
     [Fact]

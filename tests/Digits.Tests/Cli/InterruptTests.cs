@@ -22,6 +22,8 @@ public class InterruptTests
     {
         using var tmp = new TempFolder();
         string model = tmp.File("m.safetensors");
+        // A good model from an earlier run: an interrupted run must never replace it.
+        File.WriteAllText(model, "an earlier, finished model");
         string[] args = cnn
             ? ["train", "cnn-fast", "--subset", "20000", "--epochs", "50", "--threads", "1"]
             : ["train", "svm", "--subset", "30000", "--threads", "1"];
@@ -55,16 +57,23 @@ public class InterruptTests
         Assert.Equal(130, process.ExitCode);
         Assert.Contains("stopping at the next safe point", errors);
         Assert.DoesNotContain("   at ", errors);
+        Assert.Equal("an earlier, finished model", File.ReadAllText(model));
+        string kept = tmp.File("m.interrupted.safetensors");
         if (cnn)
         {
-            // The CNN keeps the best epoch so far (or the weights as they are, before the first epoch ends).
-            Assert.True(File.Exists(model), errors);
-            Assert.Contains("\"interrupted\":true", output);
+            // The CNN keeps the best epoch so far (or the weights as they are, before the first epoch ends) beside --out.
+            Assert.True(File.Exists(kept), errors);
+            using var json = System.Text.Json.JsonDocument.Parse(output);
+            Assert.True(json.RootElement.GetProperty("interrupted").GetBoolean());
+            Assert.Equal(kept, json.RootElement.GetProperty("model").GetString());
+            Assert.Contains("the best model so far", errors);
         }
         else
         {
-            Assert.False(File.Exists(model));
+            Assert.False(File.Exists(kept));
             Assert.Contains("error: interrupted", errors);
+            using var json = System.Text.Json.JsonDocument.Parse(output);
+            Assert.True(json.RootElement.GetProperty("interrupted").GetBoolean());
         }
     }
 }
