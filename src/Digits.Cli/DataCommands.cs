@@ -25,8 +25,32 @@ internal static class DataCommands
     }
 
     /// <summary>A store for the --data folder of this invocation.</summary>
+    /// <exception cref="UsageException"><c>--data</c> is empty or names a file.</exception>
     public static DatasetStore StoreFor(ParseResult parsed, bool allowDownload = true)
-        => new(new DatasetStoreOptions { DataDirectory = parsed.GetValue(GlobalOptions.Data), AllowDownload = allowDownload });
+        => new(new DatasetStoreOptions { DataDirectory = DataFolder(parsed), AllowDownload = allowDownload });
+
+    /// <summary>
+    /// The <c>--data</c> value, refused when it cannot be a folder: empty, or a file (a usage mistake, exit 2). A folder
+    /// that does not exist is left to the store, which says so (exit 1), as it does for <c>DIGITS_DATA</c>.
+    /// </summary>
+    public static string? DataFolder(ParseResult parsed)
+    {
+        string? folder = parsed.GetValue(GlobalOptions.Data);
+        if (folder is null)
+            return null;
+        if (folder.Length == 0)
+            throw new UsageException("--data", "is empty, expected a folder with the dataset's IDX files");
+        if (File.Exists(folder))
+            throw new UsageException("--data", $"{folder} is a file, expected a folder");
+        return folder;
+    }
+
+    /// <summary>The <c>--dataset</c> named; an unknown name is a usage mistake (exit 2) that lists the known ones.</summary>
+    private static DatasetDefinition DatasetFor(ParseResult parsed)
+    {
+        string name = parsed.GetValue(DatasetName)!;
+        return DatasetCatalog.Find(name) ?? throw new UsageException("--dataset", DatasetCatalog.UnknownNameProblem(name));
+    }
 
     /// <summary>Finds (downloading if needed, with progress) and loads a dataset for any command that trains or evaluates.</summary>
     public static async Task<LoadedDataset> LoadAsync(ParseResult parsed, Terminal terminal, DatasetDefinition dataset, CancellationToken ct)
@@ -47,10 +71,13 @@ internal static class DataCommands
         cmd.SetAction(async (parsed, ct) =>
         {
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
-            var dataset = DatasetCatalog.Get(parsed.GetValue(DatasetName)!);
+            var dataset = DatasetFor(parsed);
             var loaded = await LoadAsync(parsed, terminal, dataset, ct);
-            IReadOnlyList<FileCheck>? checks = parsed.GetValue(noVerify) ? null : DatasetStore.Verify(loaded.Location);
-            string state = checks is null ? "unchecked" : checks.All(c => c.Matches) ? "verified" : "mismatch";
+            bool verify = !parsed.GetValue(noVerify);
+            IReadOnlyList<FileCheck>? trainChecks = verify ? loaded.VerifySplit(DatasetSplit.Train) : null;
+            IReadOnlyList<FileCheck>? testChecks = verify ? loaded.VerifySplit(DatasetSplit.Test) : null;
+            IReadOnlyList<FileCheck>? checks = verify ? [.. trainChecks!, .. testChecks!] : null;
+            string state = StateName(checks);
             int[] trainCounts = loaded.Train.ClassCounts(), testCounts = loaded.Test.ClassCounts();
 
             if (parsed.GetValue(GlobalOptions.Json))
@@ -60,8 +87,8 @@ internal static class DataCommands
                     dataset = dataset.Name,
                     source = loaded.Location.SourceName,
                     directory = loaded.Location.Directory,
-                    train = new { count = loaded.Train.Count, class_counts = trainCounts },
-                    test = new { count = loaded.Test.Count, class_counts = testCounts },
+                    train = SplitRow(loaded.Train, trainCounts, trainChecks),
+                    test = SplitRow(loaded.Test, testCounts, testChecks),
                     checksums = state,
                     image_size = new[] { loaded.Train.Rows, loaded.Train.Cols },
                     labels = dataset.Labels,
@@ -72,7 +99,17 @@ internal static class DataCommands
 
             var o = terminal.Out;
             o.MarkupLineInterpolated($"[bold]{dataset.Name}[/] from [blue]{loaded.Location.Directory}[/] (source: {loaded.Location.SourceName})");
-            o.MarkupLineInterpolated($"train {loaded.Train.Count:N0} images, test {loaded.Test.Count:N0} images, {loaded.Train.Rows}x{loaded.Train.Cols} pixels");
+            string trainSize = $"{loaded.Train.Rows}x{loaded.Train.Cols}", testSize = $"{loaded.Test.Rows}x{loaded.Test.Cols}";
+            if (trainSize == testSize)
+                o.MarkupLineInterpolated($"train {loaded.Train.Count:N0} images, test {loaded.Test.Count:N0} images, {trainSize} pixels");
+            else
+                o.MarkupLineInterpolated($"train {loaded.Train.Count:N0} images of {trainSize} pixels, test {loaded.Test.Count:N0} images of [red]{testSize}[/] pixels");
+            foreach (var split in new[] { DatasetSplit.Train, DatasetSplit.Test })
+            {
+                var images = loaded.Split(split);
+                if (images.Rows != dataset.ImageRows || images.Cols != dataset.ImageCols)
+                    o.MarkupLineInterpolated($"[red]the {split.ToString().ToLowerInvariant()} images are {images.Rows}x{images.Cols}, but {dataset.DisplayName} images are {dataset.ImageRows}x{dataset.ImageCols}[/]");
+            }
             var table = new Table().Border(TableBorder.Rounded)
                 .AddColumn("class").AddColumn(new TableColumn("train").RightAligned()).AddColumn(new TableColumn("train %").RightAligned())
                 .AddColumn(new TableColumn("test").RightAligned()).AddColumn(new TableColumn("test %").RightAligned());
@@ -94,6 +131,19 @@ internal static class DataCommands
         return cmd;
     }
 
+    /// <summary>One split's part of <c>data info --json</c>: the contract's count and class counts, then its image size and checksum state.</summary>
+    private static object SplitRow(LabeledImages images, int[] classCounts, IReadOnlyList<FileCheck>? checks) => new
+    {
+        count = images.Count,
+        class_counts = classCounts,
+        image_size = new[] { images.Rows, images.Cols },
+        checksums = StateName(checks),
+    };
+
+    /// <summary>The contract's checksum word: <c>unchecked</c> without checks, else <c>verified</c> or <c>mismatch</c>.</summary>
+    private static string StateName(IReadOnlyList<FileCheck>? checks)
+        => (checks is null ? ChecksumState.Unchecked : checks.All(c => c.Matches) ? ChecksumState.Verified : ChecksumState.Mismatch).ToString().ToLowerInvariant();
+
     private static Command Verify()
     {
         var cmd = new Command("verify", "Check every file's SHA-256 against the catalog; exit 1 on a mismatch");
@@ -103,7 +153,7 @@ internal static class DataCommands
         cmd.SetAction(parsed =>
         {
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
-            var dataset = DatasetCatalog.Get(parsed.GetValue(DatasetName)!);
+            var dataset = DatasetFor(parsed);
             var location = StoreFor(parsed, allowDownload: false).TryLocate(dataset)
                 ?? throw new DigitsException(dataset.Name, "not found: pass --data DIR, set DIGITS_DATA, or run 'digits data fetch'");
             var checks = DatasetStore.Verify(location);
@@ -148,7 +198,7 @@ internal static class DataCommands
         cmd.SetAction(async (parsed, ct) =>
         {
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
-            var dataset = DatasetCatalog.Get(parsed.GetValue(DatasetName)!);
+            var dataset = DatasetFor(parsed);
             var store = new DatasetStore(new DatasetStoreOptions { DataDirectory = null, EnvironmentDirectory = null });
             var location = await DownloadProgressView.RunAsync(terminal, p => store.ResolveAsync(dataset, p, ct));
             if (parsed.GetValue(GlobalOptions.Json))
@@ -190,16 +240,21 @@ internal static class DataCommands
                 throw new UsageException("--columns", $"must be at least 1, got {cols}");
             if (zoom is < 1 or > 8)
                 throw new UsageException("--scale", $"must be 1 to 8, got {zoom}");
+            var dataset = DatasetFor(parsed);
+            cols = Math.Min(cols, n);
+            RefuseOversizedPicture(dataset, first, n, cols, zoom);
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
-            var dataset = DatasetCatalog.Get(parsed.GetValue(DatasetName)!);
             var loaded = await LoadAsync(parsed, terminal, dataset, ct);
             string path = parsed.GetValue(output)!;
             OutputPath.Check(path, "--out", loaded.Location.Paths.Values);
             string half = parsed.GetValue(split)!;
-            var images = half == "train" ? loaded.Train : loaded.Test;
+            var splitShown = half == "train" ? DatasetSplit.Train : DatasetSplit.Test;
+            loaded.RequireCatalogImageSize(splitShown);
+            var images = loaded.Split(splitShown);
             if (first >= images.Count)
                 throw new UsageException("--from", $"must be below {images.Count} (the {half} split's size), got {first}");
             n = Math.Min(n, images.Count - first);
+            cols = Math.Min(cols, n);
             var captions = new string[n];
             for (int i = 0; i < n; i++)
                 captions[i] = $"#{first + i}: {dataset.Labels[images.Labels[first + i]]}";
@@ -207,12 +262,29 @@ internal static class DataCommands
             AtomicFile.WriteAllBytes(path, png);
             Terminal.Wrote(path, $"{n} {half} images");
             if (parsed.GetValue(GlobalOptions.Json))
-                JsonOutput.Print(new { @out = Path.GetFullPath(path), dataset = dataset.Name, split = half, from = first, count = n });
+                JsonOutput.Print(new { @out = Path.GetFullPath(path), dataset = dataset.Name, split = half, from = first, count = n, columns = cols });
             else
                 terminal.Out.MarkupLineInterpolated($"{n} {half} images ({first}..{first + n - 1}) in [blue]{path}[/]");
             return CommandRunner.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Refuses, before any data is loaded, a grid picture over <see cref="Imaging.ImageDecoder.MaxPixels"/> (40 megapixels),
+    /// the limit the decoder and the web API put on pictures coming in. The size is an upper bound: captions are
+    /// measured with the last index asked for and the dataset's longest label.
+    /// </summary>
+    private static void RefuseOversizedPicture(DatasetDefinition dataset, int first, int count, int columns, int scale)
+    {
+        int longestCaption = $"#{(long)first + count - 1}: ".Length + dataset.Labels.Max(l => l.Length);
+        var (width, height) = Imaging.DigitGrid.Measure(count, columns, scale, longestCaption);
+        long pixels = width * height;
+        if (pixels > Imaging.ImageDecoder.MaxPixels)
+        {
+            throw new UsageException("--count, --columns, --scale",
+                $"the picture would be {width}x{height} pixels ({pixels / 1e6:F1} megapixels), more than {Imaging.ImageDecoder.MaxPixels / 1_000_000} megapixels; use a smaller --count, --columns or --scale");
+        }
     }
 
     private static object[] FileRows(ResolvedDataset location, IReadOnlyList<FileCheck>? checks)

@@ -34,6 +34,19 @@ public static class ContentHash
     /// <exception cref="DigitsException">The file is not gzip, or is corrupt or truncated, when <paramref name="gunzip"/> is true.</exception>
     public static string Sha256OfFile(string path, bool gunzip) => DigestOfFile(path, gunzip).Sha256;
 
+    /// <summary>
+    /// Lowercase hex SHA-256 of the IDX file that holds <paramref name="array"/>, computed from memory. <see cref="IdxReader"/>
+    /// accepts only the one encoding of an array (the header is fixed by the shape, and trailing bytes are refused), so
+    /// this equals the SHA-256 of the decompressed file the array was read from, without reading or gunzipping it again.
+    /// </summary>
+    public static string Sha256OfIdx(IdxArray array)
+    {
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(IdxWriter.Header(array));
+        sha256.AppendData(array.Data);
+        return Convert.ToHexStringLower(sha256.GetHashAndReset());
+    }
+
     /// <summary>SHA-256 and length of everything left in <paramref name="s"/>, read to its end.</summary>
     public static ContentDigest Digest(Stream s)
     {

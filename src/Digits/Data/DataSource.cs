@@ -22,6 +22,3 @@ public sealed record ResolvedDataset(DatasetDefinition Dataset, DataSource Sourc
     /// <summary>The lowercase name used in JSON (<c>arg</c>, <c>env</c>, <c>cache</c>, <c>download</c>).</summary>
     public string SourceName => Source.ToString().ToLowerInvariant();
 }
-
-/// <summary>The two halves of a dataset, loaded into memory as bytes.</summary>
-public sealed record LoadedDataset(ResolvedDataset Location, LabeledImages Train, LabeledImages Test);

@@ -16,6 +16,30 @@ public sealed record DatasetDefinition(
     IReadOnlyList<string> Labels)
 {
     public IReadOnlyList<DatasetFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
+
+    /// <summary>The name people write, for messages: <c>MNIST</c> rather than <c>mnist</c>.</summary>
+    public string DisplayName { get; init; } = Name;
+
+    /// <summary>Height of every image in pixels, as published; a file with another size is not this dataset.</summary>
+    public int ImageRows { get; init; } = 28;
+
+    /// <summary>Width of every image in pixels, as published.</summary>
+    public int ImageCols { get; init; } = 28;
+
+    /// <summary>The images and labels files of one split.</summary>
+    public (DatasetFile Images, DatasetFile Labels) FilesOf(DatasetSplit split) => split switch
+    {
+        DatasetSplit.Train => (TrainImages, TrainLabels),
+        DatasetSplit.Test => (TestImages, TestLabels),
+        _ => throw new ArgumentOutOfRangeException(nameof(split), split, "must be Train or Test"),
+    };
+}
+
+/// <summary>One half of a dataset.</summary>
+public enum DatasetSplit
+{
+    Train,
+    Test,
 }
 
 /// <summary>The datasets Digits knows by name. New sets are one more entry here.</summary>
@@ -37,7 +61,10 @@ public static class DatasetCatalog
             new Uri("https://ossci-datasets.s3.amazonaws.com/mnist/"),
             new Uri("https://storage.googleapis.com/cvdf-datasets/mnist/"),
         ],
-        DigitLabels);
+        DigitLabels)
+    {
+        DisplayName = "MNIST",
+    };
 
     /// <summary>
     /// Fashion-MNIST (Xiao, Rasul and Vollgraf 2017): the same format and sizes as MNIST, with ten kinds of clothing.
@@ -54,17 +81,22 @@ public static class DatasetCatalog
             new Uri("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
             new Uri("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
         ],
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]);
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"])
+    {
+        DisplayName = "Fashion-MNIST",
+    };
 
     public static IReadOnlyList<DatasetDefinition> All { get; } = [Mnist, FashionMnist];
 
+    /// <summary>The dataset of that name (any case).</summary>
+    /// <exception cref="DigitsException">No dataset has that name; the message lists the known ones.</exception>
     public static DatasetDefinition Get(string name)
-    {
-        foreach (var d in All)
-        {
-            if (string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
-                return d;
-        }
-        throw new DigitsException("--dataset", $"unknown dataset '{name}', known: {string.Join(", ", All.Select(d => d.Name))}");
-    }
+        => Find(name) ?? throw new DigitsException("--dataset", UnknownNameProblem(name));
+
+    /// <summary>The dataset of that name (any case), or null, for callers that report an unknown name their own way.</summary>
+    public static DatasetDefinition? Find(string name)
+        => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>What to say about an unknown name: <c>unknown dataset 'cifar', known: mnist, fashion-mnist</c>.</summary>
+    public static string UnknownNameProblem(string name) => $"unknown dataset '{name}', known: {string.Join(", ", All.Select(d => d.Name))}";
 }

@@ -126,9 +126,7 @@ public sealed class DatasetStore
     /// </summary>
     private static void CheckIdentity(DatasetDefinition dataset, IdxArray trainLabels, string path)
     {
-        var ms = new MemoryStream(8 + trainLabels.Data.Length);
-        IdxWriter.Write(ms, trainLabels);
-        string actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ms.GetBuffer().AsSpan(0, (int)ms.Length)));
+        string actual = ContentHash.Sha256OfIdx(trainLabels);
         if (!string.Equals(actual, dataset.TrainLabels.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new DigitsException(path, $"is not {dataset.Name}'s training labels (SHA-256 {actual[..12]}…, expected {dataset.TrainLabels.Sha256[..12]}…); " +
@@ -151,6 +149,10 @@ public sealed class DatasetStore
 
     private static ResolvedDataset Require(DatasetDefinition dataset, DataSource source, string directory, string origin)
     {
+        if (directory.Length == 0)
+            throw new DigitsException(origin, "is empty, expected a folder with the dataset's IDX files");
+        if (File.Exists(directory))
+            throw new DigitsException(origin, $"{directory} is a file, expected a folder");
         if (!Directory.Exists(directory))
             throw new DigitsException(origin, $"folder {directory} does not exist");
         if (!FindAll(dataset, directory, out var paths, out var missing))

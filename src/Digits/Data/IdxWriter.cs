@@ -28,14 +28,19 @@ public static class IdxWriter
 
     public static void Write(Stream stream, IdxArray array)
     {
-        Span<byte> header = stackalloc byte[4 + 4 * array.Rank];
-        header[0] = 0;
-        header[1] = 0;
+        stream.Write(Header(array));
+        stream.Write(array.Data);
+    }
+
+    /// <summary>The bytes before the values: magic 0x0000080N (N = rank), then each dimension as a big-endian int32.</summary>
+    public static byte[] Header(IdxArray array)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        var header = new byte[4 + 4 * array.Rank];
         header[2] = IdxReader.UnsignedByteType;
         header[3] = (byte)array.Rank;
         for (int i = 0; i < array.Rank; i++)
-            BinaryPrimitives.WriteInt32BigEndian(header.Slice(4 + 4 * i, 4), array.Shape[i]);
-        stream.Write(header);
-        stream.Write(array.Data);
+            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * i, 4), array.Shape[i]);
+        return header;
     }
 }

@@ -27,12 +27,14 @@ public static class DigitGrid
         if (captions.Count != count)
             throw new ArgumentException($"must hold one caption per image ({count}), has {captions.Count}", nameof(captions));
 
-        int font = Math.Max(1, scale - 1), gap = 2 * scale, tile = Side * scale;
         int longest = captions.Count == 0 ? 0 : captions.Max(c => c.Length);
+        var (pageWidth, pageHeight) = Measure(count, columns, scale, longest);
+        if (pageWidth * pageHeight > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(columns), $"the picture would be {pageWidth}x{pageHeight} pixels, more than one array holds");
+        int width = (int)pageWidth, height = (int)pageHeight;
+        int font = Math.Max(1, scale - 1), gap = 2 * scale, tile = Side * scale;
         int cellW = Math.Max(tile, BitmapFont.Width(longest, font)) + gap;
         int cellH = tile + BitmapFont.Height(font) + 2 * gap;
-        int rows = Math.Max(1, (count + columns - 1) / columns);
-        int width = Math.Min(columns, Math.Max(1, count)) * cellW + gap, height = rows * cellH + gap;
         var page = new byte[width * height];
         Array.Fill(page, Page);
 
@@ -49,6 +51,24 @@ public static class DigitGrid
             BitmapFont.Draw(page, width, textLeft, top + tile + gap, caption, font, Text);
         }
         return ImageEncoder.EncodePng(new GrayImage(width, height, page));
+    }
+
+    /// <summary>
+    /// The size in pixels of the picture <see cref="RenderPng"/> makes, without making it, so that a caller can refuse
+    /// an oversized one before loading any data. Columns beyond <paramref name="count"/> add no width.
+    /// </summary>
+    /// <param name="longestCaption">Characters in the longest caption (an upper bound will do).</param>
+    public static (long Width, long Height) Measure(int count, int columns, int scale, int longestCaption)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(longestCaption);
+        int font = Math.Max(1, scale - 1), gap = 2 * scale, tile = Side * scale;
+        long cellW = Math.Max(tile, (long)BitmapFont.Width(longestCaption, font)) + gap;
+        long cellH = tile + BitmapFont.Height(font) + 2 * gap;
+        long rows = Math.Max(1, ((long)count + columns - 1) / columns);
+        return (Math.Min(columns, Math.Max(1, count)) * cellW + gap, rows * cellH + gap);
     }
 
     /// <summary>A 5 × 7 pixel font for digits, upper-case letters (lower case is drawn upper case) and

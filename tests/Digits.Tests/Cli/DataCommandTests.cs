@@ -1,3 +1,5 @@
+using Digits.Tests.Data;
+
 namespace Digits.Tests.Cli;
 
 public class DataCommandTests
@@ -58,11 +60,103 @@ public class DataCommandTests
     }
 
     [Fact]
-    public void Unknown_dataset_names_the_known_ones()
+    public void Unknown_dataset_is_a_usage_error_naming_the_known_ones()
     {
         var r = CliRunner.Run("data", "info", "--dataset", "cifar");
-        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(2, r.ExitCode);
         Assert.Equal("error: --dataset: unknown dataset 'cifar', known: mnist, fashion-mnist", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public void A_file_as_data_folder_is_a_usage_error_naming_data()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("x.txt");
+        File.WriteAllText(file, "not a folder");
+        var r = CliRunner.Run("data", "info", "--data", file);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"error: --data: {file} is a file, expected a folder", r.Stderr.Trim());
+        Assert.Equal("", r.Stdout);
+    }
+
+    [Fact]
+    public void An_empty_data_folder_name_is_a_usage_error_naming_data()
+    {
+        var r = CliRunner.Run("data", "info", "--data", "");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: --data: is empty", r.Stderr);
+    }
+
+    [Fact]
+    public void Data_info_reports_each_splits_image_size_and_checksums()
+    {
+        using var folder = new EditedMnistFolder().WithTestImagesCropped(20);
+        var r = CliRunner.Run("data", "info", "--data", folder.Path, "--json");
+        Assert.Equal(0, r.ExitCode);
+        var json = r.Json();
+        Assert.Equal([28, 28], json.GetProperty("train").GetProperty("image_size").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([20, 20], json.GetProperty("test").GetProperty("image_size").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([28, 28], json.GetProperty("image_size").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal("verified", json.GetProperty("train").GetProperty("checksums").GetString());
+        Assert.Equal("mismatch", json.GetProperty("test").GetProperty("checksums").GetString());
+        Assert.Equal("mismatch", json.GetProperty("checksums").GetString());
+
+        var human = CliRunner.Run("data", "info", "--data", folder.Path);
+        Assert.Equal(0, human.ExitCode);
+        Assert.Contains("train 60,000 images of 28x28 pixels, test 10,000 images of 20x20 pixels", human.Stdout);
+        Assert.Contains("the test images are 20x20, but MNIST images are 28x28", human.Stdout);
+    }
+
+    [Fact]
+    public void Data_info_names_edited_test_labels_as_a_mismatch()
+    {
+        using var folder = new EditedMnistFolder().WithTestLabelsChanged(2000);
+        var json = CliRunner.Run("data", "info", "--data", folder.Path, "--json").Json();
+        Assert.Equal("mismatch", json.GetProperty("checksums").GetString());
+        Assert.Equal("verified", json.GetProperty("train").GetProperty("checksums").GetString());
+        Assert.Equal("mismatch", json.GetProperty("test").GetProperty("checksums").GetString());
+        var labels = json.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "t10k-labels-idx1-ubyte");
+        Assert.False(labels.GetProperty("matches").GetBoolean());
+    }
+
+    [Fact]
+    public void Data_show_refuses_a_picture_over_40_megapixels_before_loading_data()
+    {
+        using var tmp = new TempFolder();
+        string png = tmp.File("grid.png");
+        var r = CliRunner.Run("data", "show", "--data", "/no/such/folder", "--count", "1024", "--columns", "5000", "--scale", "8", "--out", png);
+        Assert.Equal(2, r.ExitCode);
+        string line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: --count, --columns, --scale: the picture would be ", line);
+        Assert.Contains("megapixels", line);
+        Assert.DoesNotContain("internal", line);
+        Assert.False(File.Exists(png));
+    }
+
+    [Fact]
+    public void Data_show_caps_columns_at_the_count()
+    {
+        using var tmp = new TempFolder();
+        string png = tmp.File("grid.png");
+        var r = CliRunner.Run("data", "show", "--data", TestData.MnistDirectory, "--count", "4", "--columns", "5000", "--scale", "2", "--out", png, "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(4, r.Json().GetProperty("columns").GetInt32());
+        var (width, height) = Digits.Imaging.DigitGrid.Measure(4, 4, 2, "#3: 0".Length);
+        byte[] header = File.ReadAllBytes(png)[16..24];
+        Assert.Equal(width, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header));
+        Assert.Equal(height, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4)));
+    }
+
+    [Fact]
+    public void Data_show_refuses_test_images_of_another_size_naming_the_file()
+    {
+        using var folder = new EditedMnistFolder().WithTestImagesCropped(20);
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("data", "show", "--data", folder.Path, "--out", tmp.File("grid.png"));
+        Assert.Equal(1, r.ExitCode);
+        string imagesFile = folder.PathOf(Digits.Data.DatasetCatalog.Mnist.TestImages);
+        Assert.Equal($"error: {imagesFile}: images are 20x20, but MNIST images are 28x28", r.Stderr.Trim());
     }
 
     [Fact]

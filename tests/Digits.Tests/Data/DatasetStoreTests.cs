@@ -61,6 +61,21 @@ public class DatasetStoreTests
     }
 
     [Fact]
+    public void A_named_file_or_empty_name_is_refused_as_not_a_folder()
+    {
+        using var tmp = new TempFolder();
+        string file = tmp.File("x.txt");
+        File.WriteAllText(file, "not a folder");
+        var e = Assert.Throws<DigitsException>(() => new DatasetStore(new DatasetStoreOptions { DataDirectory = file }).TryLocate(DatasetCatalog.Mnist));
+        Assert.Equal("--data", e.Subject);
+        Assert.Equal($"{file} is a file, expected a folder", e.Problem);
+
+        e = Assert.Throws<DigitsException>(() => new DatasetStore(new DatasetStoreOptions { DataDirectory = "" }).TryLocate(DatasetCatalog.Mnist));
+        Assert.Equal("--data", e.Subject);
+        Assert.StartsWith("is empty", e.Problem);
+    }
+
+    [Fact]
     public async Task Missing_data_with_downloads_off_says_how_to_use_data()
     {
         using var cache = new TempFolder();
