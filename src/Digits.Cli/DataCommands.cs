@@ -60,6 +60,22 @@ internal static class DataCommands
         return DatasetStore.Load(location);
     }
 
+    /// <summary>
+    /// Checks the test split before a command reports a figure on it: the images must be the catalog's size, and a
+    /// checksum mismatch is said on stderr and in what the command prints, so that a result on edited files never
+    /// passes for "MNIST test".
+    /// </summary>
+    public static TestSetIdentity CheckTestSet(LoadedDataset loaded)
+    {
+        loaded.RequireCatalogImageSize(DatasetSplit.Test);
+        var checks = loaded.VerifySplit(DatasetSplit.Test);
+        if (checks.All(c => c.Matches))
+            return new TestSetIdentity("verified", $"{loaded.Dataset.Name}-test", $"{loaded.Dataset.DisplayName} test");
+        string differs = string.Join(" and ", checks.Where(c => !c.Matches).Select(c => Path.GetFileName(c.Path)));
+        Console.Error.WriteLine($"warning: {differs}: checksum mismatch, these are not {loaded.Dataset.DisplayName}'s published test files; results below are on these files only");
+        return new TestSetIdentity("mismatch", loaded.Location.Directory, $"the test files in {loaded.Location.Directory} (checksum mismatch: not {loaded.Dataset.DisplayName}'s)");
+    }
+
     private static Command Info()
     {
         var noVerify = new Option<bool>("--no-verify") { Description = "Skip the SHA-256 check of the files (checksums: unchecked)" };
@@ -300,3 +316,9 @@ internal static class DataCommands
             };
         }).ToArray();
 }
+
+/// <summary>What a test figure was measured on.</summary>
+/// <param name="Checksums"><c>verified</c> or <c>mismatch</c>, as in <c>data info</c>.</param>
+/// <param name="Dataset">The JSON <c>dataset</c>: <c>mnist-test</c> for the published files, else their folder.</param>
+/// <param name="Words">How a sentence names the set, e.g. "MNIST test".</param>
+internal sealed record TestSetIdentity(string Checksums, string Dataset, string Words);

@@ -28,6 +28,7 @@ internal static class EvaluateCommand
             var classifier = ModelLoader.Load(path);
             var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
             OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], loaded.Location.Paths.Values);
+            var testSet = DataCommands.CheckTestSet(loaded);
             var test = loaded.Test;
             var result = Evaluator.Evaluate(classifier, test.Pixels, test.Labels, test.Count);
             if (confusionPath is not null)
@@ -46,7 +47,8 @@ internal static class EvaluateCommand
                 JsonOutput.Print(new
                 {
                     model = Path.GetFullPath(path),
-                    dataset = "mnist-test",
+                    dataset = testSet.Dataset,
+                    checksums = testSet.Checksums,
                     result.Count,
                     result.Accuracy,
                     accuracy_ci95 = result.AccuracyCi95,
@@ -58,7 +60,7 @@ internal static class EvaluateCommand
                 return CommandRunner.Ok;
             }
             var o = terminal.Out;
-            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on MNIST test ({result.Count:N0} images): accuracy [green]{result.Accuracy * 100:F2}%[/] (95% CI {result.AccuracyCi95[0] * 100:F2}%–{result.AccuracyCi95[1] * 100:F2}%), log loss {result.LogLoss:F4}, {result.Seconds:F2} s");
+            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on {testSet.Words} ({result.Count:N0} images): accuracy [green]{result.Accuracy * 100:F2}%[/] (95% CI {result.AccuracyCi95[0] * 100:F2}%–{result.AccuracyCi95[1] * 100:F2}%), log loss {result.LogLoss:F4}, {result.Seconds:F2} s");
             var table = new Table().Border(TableBorder.Rounded).AddColumn("class")
                 .AddColumn(new TableColumn("precision").RightAligned()).AddColumn(new TableColumn("recall").RightAligned())
                 .AddColumn(new TableColumn("F1").RightAligned()).AddColumn(new TableColumn("support").RightAligned());

@@ -73,6 +73,16 @@ internal static class TrainingRun
     /// </summary>
     private static bool threadsCapNoted;
 
+    /// <summary>Exactly <paramref name="count"/> images (all when null): a stratified sample or the first ones, by --subset-mode.</summary>
+    public static LabeledImages TakeSubset(ParseResult parsed, LabeledImages train, int? count, ulong seed)
+    {
+        if (count is not int n || n == train.Count)
+            return train;
+        if (n > train.Count)
+            throw new UsageException("--subset", $"must be at most {train.Count:N0} (the training images there are), got {n:N0}");
+        return parsed.GetValue(SubsetMode) == "first" ? train.Take(n) : train.Subset(StratifiedSplit.Sample(train.Labels, n, seed));
+    }
+
     public static int ApplyThreads(ParseResult parsed)
     {
         int? threads = parsed.GetValue(Threads);
@@ -114,13 +124,9 @@ internal static class TrainingRun
         if (checkpoint is not null)
             OutputPath.CheckAll([(output.Path, "--out"), (checkpoint, "--checkpoint")], inputs);
 
-        var train = loaded.Train;
-        if (subset is int n && n < train.Count)
-        {
-            train = parsed.GetValue(SubsetMode) == "first"
-                ? train.Take(n)
-                : train.Subset(StratifiedSplit.Create(train.Labels, (double)n / train.Count, seed).Validation);
-        }
+        loaded.RequireCatalogImageSize(DatasetSplit.Train);
+        var testSet = DataCommands.CheckTestSet(loaded);
+        var train = TakeSubset(parsed, loaded.Train, subset, seed);
         int[] trainIndices;
         int[]? validationIndices = null;
         if (fraction > 0)
@@ -154,6 +160,8 @@ internal static class TrainingRun
                 train_count = trainIndices.Length,
                 validation_count = validationIndices?.Length ?? 0,
                 test_log_loss = test?.LogLoss,
+                checksums = testSet.Checksums,
+                test_dataset = testSet.Dataset,
                 interrupted = trained.Interrupted,
             });
         }
@@ -167,7 +175,7 @@ internal static class TrainingRun
             }
             else
             {
-                terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: test accuracy [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
+                terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: accuracy on {testSet.Words} [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
             }
         }
         Terminal.Wrote(path, trained.Interrupted ? $"the best model so far; {output.Path} was left as it was" : null);

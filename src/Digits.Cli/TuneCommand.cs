@@ -123,7 +123,7 @@ internal static class TuneCommand
                 }
                 catch (ArgumentException e)
                 {
-                    throw new UsageException("--grid", $"{Format(setting)}: {e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ")}");
+                    throw new UsageException("--grid", $"{Format(setting)}: {UsageMessages.Problem(e)}");
                 }
             }
 
@@ -131,14 +131,9 @@ internal static class TuneCommand
             string chartPath = parsed.GetValue(chart)!, bestPath = parsed.GetValue(output)!;
             OutputPath.CheckAll([(chartPath, "--heatmap"), (bestPath, "--out")], loaded.Location.Paths.Values);
             var data = loaded.Train;
-            if (parsed.GetValue(subset) is int size && size < data.Count)
-            {
-                if (size < 20 * k)
-                    throw new UsageException("--subset", $"must be at least {20 * k} for {k} folds, got {size}");
-                data = parsed.GetValue(TrainingRun.SubsetMode) == "first"
-                    ? data.Take(size)
-                    : data.Subset(StratifiedSplit.Create(data.Labels, (double)size / data.Count, seed).Validation);
-            }
+            if (parsed.GetValue(subset) is int size && size < 20 * k)
+                throw new UsageException("--subset", $"must be at least {20 * k} for {k} folds, got {size}");
+            data = TrainingRun.TakeSubset(parsed, data, parsed.GetValue(subset), seed);
 
             var gate = new Lock();
             int done = 0;

@@ -53,13 +53,20 @@ internal static partial class UsageMessages
         {
             string property = e.ParamName?.Split('.')[^1] ?? "option";
             string flag = flags is not null && flags.TryGetValue(property, out string? f) ? f : "--" + KebabCase(property);
-            string problem = e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ").Trim();
-            if (problem.StartsWith(property + " ", StringComparison.Ordinal))
-                problem = problem[(property.Length + 1)..];
+            string problem = Problem(e);
             if (e is ArgumentOutOfRangeException { ActualValue: { } actual })
                 problem += $", got {Convert.ToString(actual, System.Globalization.CultureInfo.InvariantCulture)}";
             throw new UsageException(flag, problem);
         }
+    }
+
+    /// <summary>An argument check's words alone: without .NET's "(Parameter 'X')" and "Actual value was" lines, and
+    /// without the property name some messages start with.</summary>
+    public static string Problem(ArgumentException e)
+    {
+        string property = e.ParamName?.Split('.')[^1] ?? "";
+        string problem = e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ").Trim();
+        return property.Length > 0 && problem.StartsWith(property + " ", StringComparison.Ordinal) ? problem[(property.Length + 1)..] : problem;
     }
 
     private static string KebabCase(string name) => name.Length <= 1 ? name

@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Digits.Tests.Cli;
+
+/// <summary>
+/// Every command against a table of bad inputs, as a new user would type them: each gets its exit code, exactly one
+/// line on stderr that names the file or flag at fault, no stack trace and no <c>internal</c>, and no input file is
+/// changed. New commands add their rows here. With DIGITS_BAD_INPUT_TABLE=FILE set, the rows as they ran are written
+/// to FILE as a Markdown table (the one in docs/reliability.md).
+/// </summary>
+public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInputFixture>
+{
+    /// <summary>Arguments with placeholders: {data} the MNIST folder, {train-images} its training images file,
+    /// {model} a small trained model, {model-link} a symlink to it, {photo} a photo of a digit, {tmp} a scratch
+    /// folder, {text} a text file; the exit code; and text the one error line must contain.</summary>
+    public static readonly TheoryData<string, int, string> Cases = new()
+    {
+        // Never destroy a user's file: an output that is an input is a usage error before any work.
+        { "export {model} --onnx {model}", 2, "--onnx: {model} is also an input" },
+        { "export {model} --onnx {model-link}", 2, "--onnx: {model-link} is also an input" },
+        { "evaluate {model} --confusion {model} --data {data}", 2, "--confusion: {model} is also an input" },
+        { "evaluate {model} --errors {model-link} --data {data}", 2, "--errors: {model-link} is also an input" },
+        { "evaluate {model} --confusion {tmp}/a.png --errors {tmp}/a.png --data {data}", 2, "--errors: {tmp}/a.png is also given as --confusion" },
+        { "preprocess {photo} --out {photo}", 2, "--out: {photo} is also an input" },
+        { "train logreg --data {data} --subset 100 --out {train-images}", 2, "--out: {train-images} is also an input" },
+        { "tune logreg --data {data} --subset 100 --out {train-images}", 2, "--out: {train-images} is also an input" },
+        { "data show --data {data} --out {train-images}", 2, "--out: {train-images} is also an input" },
+        { "train cnn-fast --data {data} --subset 100 --checkpoint {tmp}/m.safetensors --out {tmp}/m.safetensors", 2, "--checkpoint: {tmp}/m.safetensors is also given as --out" },
+        // Outputs are checked before the work: folders, unwritable places, empty names.
+        { "train logreg --data {data} --subset 100 --out {tmp}", 2, "--out: {tmp} is a directory" },
+        { "export {model} --onnx {tmp}", 2, "--onnx: {tmp} is a directory" },
+        { "train logreg --data {data} --subset 100 --out /proc/m.safetensors", 1, "/proc/m.safetensors: cannot write in /proc" },
+        { "train logreg --data {data} --subset 100 --out {text}/m.safetensors", 1, "{text} is a file, not a folder" },
+        { "train logreg --data {data} --subset 100 --out ''", 2, "--out: is empty" },
+        { "evaluate {model} --data {data} --confusion ''", 2, "--confusion: is empty" },
+        // Inputs: empty, folders, missing, not what they claim to be.
+        { "evaluate ''", 2, "MODEL: the path is empty" },
+        { "evaluate {tmp}", 1, "{tmp}: is a directory, expected a file" },
+        { "model info {tmp}", 1, "{tmp}: is a directory, expected a file" },
+        { "model info {tmp}/none.safetensors", 1, "{tmp}/none.safetensors: file not found" },
+        { "model info {text}", 1, "{text}:" },
+        { "export {text} --onnx {tmp}/m.onnx", 1, "{text}:" },
+        { "preprocess '' --out {tmp}/x.png", 2, "IMAGE: the path is empty" },
+        { "preprocess {tmp} --out {tmp}/x.png", 1, "{tmp}: is a directory, expected a file" },
+        { "preprocess {text} --out {tmp}/x.png", 1, "{text}: not a decodable image" },
+        { "data info --data {text}", 2, "--data: {text} is a file, expected a folder" },
+        { "data info --data ''", 2, "--data:" },
+        { "data info --dataset foo --data {data}", 2, "--dataset: unknown dataset 'foo'" },
+        // Words a person can act on: the real flag, no .NET type names, the nearest command.
+        { "trian", 2, "trian: unknown command (did you mean 'train'?)" },
+        { "data", 2, "digits data: needs a command: info, verify, fetch, show" },
+        { "evaluate", 2, "digits evaluate: needs MODEL" },
+        { "train cnn-fast --batchsize 3", 2, "--batchsize: unknown option (did you mean '--batch-size'?)" },
+        { "train cnn-fast --data {data} --batch-size 0", 2, "--batch-size: must be at least 1, got 0" },
+        { "train cnn-fast --data {data} --epochs 0", 2, "--epochs: must be at least 1, got 0" },
+        { "train cnn-fast --epochs abc", 2, "--epochs: 'abc' is not a whole number" },
+        { "train logreg --C abc", 2, "--C: 'abc' is not a number" },
+        { "train logreg --data {data} --C -1", 2, "--C: must be positive and finite" },
+        { "train svm --data {data} --gamma 0", 2, "--gamma: must be positive and finite" },
+        { "train logreg --data {data} --subset 60001", 2, "--subset: must be at most 60,000" },
+        { "train logreg --data {data} --subset 5", 2, "--subset: must be at least 20" },
+        { "train logreg --data {data} --validation 0.95", 2, "--validation: must be in [0, 0.9)" },
+        { "train cnn-fast --data {data} --resume", 2, "--resume: needs --checkpoint FILE" },
+        { "tune logreg --data {data} --grid C=-1,1", 2, "--grid: C=-1: must be positive and finite" },
+        { "tune svm --data {data} --grid gamma=0", 2, "--grid: gamma=0: must be positive and finite" },
+        { "tune svm --data {data} --grid C=abc", 2, "--grid: 'abc' in C is not a number" },
+        { "tune logreg --data {data} --grid gamma=1", 2, "--grid: unknown parameter 'gamma'" },
+        { "tune logreg --data {data} --folds 1", 2, "--folds: must be 2 to 20, got 1" },
+        { "data show --data {data} --count 0", 2, "--count: must be 1 to 1024, got 0" },
+        { "data show --data {data} --count 1024 --columns 1024 --scale 8", 2, "megapixels" },
+        { "data show --data {data} --from 10000", 2, "--from: must be below 10000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bad_input_gets_one_clear_line_and_the_right_exit_code(string command, int exitCode, string message)
+    {
+        string[] args = fixture.Arguments(command);
+        var before = fixture.InputHashes();
+        var r = CliRunner.Run(args);
+        string expected = fixture.Expand(message);
+        fixture.Record(command, r);
+
+        Assert.True(exitCode == r.ExitCode, $"exit {r.ExitCode}, expected {exitCode}: {r.Stderr}");
+        string[] lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length == 1, "expected one line on stderr, got:\n" + r.Stderr);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+        Assert.DoesNotContain("internal", lines[0]);
+        Assert.DoesNotContain("System.", lines[0]);
+        Assert.DoesNotContain("(Parameter", lines[0]);
+        Assert.Equal("", r.Stdout);
+        Assert.Equal(before, fixture.InputHashes());
+    }
+}
+
+/// <summary>The files the bad-input table refers to, made once: a small logreg model, a photo, a text file.</summary>
+public sealed class BadInputFixture : IDisposable
+{
+    private readonly TempFolder folder = new();
+    private readonly StringBuilder table = new();
+
+    public BadInputFixture()
+    {
+        Model = folder.File("model.safetensors");
+        var r = CliRunner.Run("train", "logreg", "--data", TestData.MnistDirectory, "--subset", "200", "--out", Model);
+        if (r.ExitCode != 0)
+            throw new InvalidOperationException("could not train the fixture model: " + r.Stderr);
+        ModelLink = folder.File("model-link.safetensors");
+        File.CreateSymbolicLink(ModelLink, Model);
+        Photo = folder.File("photo.jpg");
+        File.Copy(Path.Combine(TestData.RepoRoot, "samples", "photo-3.jpg"), Photo);
+        Text = folder.File("notes.txt");
+        File.WriteAllText(Text, "not a model, not an image, not a folder\n");
+        Scratch = folder.File("scratch");
+        Directory.CreateDirectory(Scratch);
+        TrainImages = Directory.GetFiles(TestData.MnistDirectory, "train-images*").Single();
+    }
+
+    public string Model { get; }
+    public string ModelLink { get; }
+    public string Photo { get; }
+    public string Text { get; }
+    public string Scratch { get; }
+    public string TrainImages { get; }
+
+    public string Expand(string text) => text
+        .Replace("{data}", TestData.MnistDirectory).Replace("{train-images}", TrainImages)
+        .Replace("{model-link}", ModelLink).Replace("{model}", Model).Replace("{photo}", Photo)
+        .Replace("{text}", Text).Replace("{tmp}", Scratch);
+
+    /// <summary>Splits a table row into arguments; <c>''</c> is an empty argument.</summary>
+    public string[] Arguments(string command) =>
+        [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a == "''" ? "" : Expand(a))];
+
+    /// <summary>SHA-256 of every input a row may name, to show that none was touched.</summary>
+    public string InputHashes() => string.Join(",", new[] { Model, Photo, Text, TrainImages }
+        .Select(f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))));
+
+    internal void Record(string command, CliRunner.Result r)
+    {
+        string Cell(string s) => s.Replace("|", "\\|").Trim();
+        lock (table)
+            table.AppendLine($"| `digits {Cell(command)}` | {r.ExitCode} | `{Cell(r.Stderr.ReplaceLineEndings(" "))}` |");
+    }
+
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable("DIGITS_BAD_INPUT_TABLE") is { Length: > 0 } path)
+            File.WriteAllText(path, "| input | exit | message |\n|---|---|---|\n" + table);
+        folder.Dispose();
+    }
+}
