@@ -161,7 +161,7 @@ public static class MnistNormalizer
         }
         if (measures.NeighbourCorrelation < NoiseCorrelation)
             return new NormalizeResult(NormalizeStatus.NoDigit, null,
-                $"looks like noise, not strokes (neighbouring pixels correlate at {measures.NeighbourCorrelation:F2}, strokes at {NoiseCorrelation:F1} or more)");
+                $"looks like noise, not strokes (neighbouring pixels correlate at {Math.Max(0, measures.NeighbourCorrelation):F2}, strokes at {NoiseCorrelation:F1} or more)");
         if (measures.SideBySide > 1)
             return new NormalizeResult(NormalizeStatus.MultipleDigits, null, $"{measures.SideBySide} separate marks of similar size side by side");
         return null;
