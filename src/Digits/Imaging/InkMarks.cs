@@ -20,7 +20,7 @@ internal static class InkMarks
 
     /// <summary>What <see cref="Measure"/> found.</summary>
     /// <param name="Marks">Marks ordered by their left edge.</param>
-    /// <param name="LargestSpan">Longer side of the largest mark's box (the largest by that side).</param>
+    /// <param name="LargestSpan">The longest side of any mark's box; 0 without marks.</param>
     /// <param name="WorkingSide">Longer side of the working image.</param>
     /// <param name="NeighbourCorrelation">See <see cref="InkExtraction.Ink"/>.</param>
     /// <param name="SideBySide">Marks of similar size (see <see cref="MnistNormalizer"/>) with clear gaps
@@ -30,8 +30,8 @@ internal static class InkMarks
     internal sealed record Measures(
         IReadOnlyList<Mark> Marks, int LargestSpan, int WorkingSide, double NeighbourCorrelation, int SideBySide, double WidestGap);
 
-    /// <summary>Dilation radius as a fraction of the ink's height (at least 1 px): closes gaps of up to
-    /// about 2 × 0.05 = 10 % of the digit, as between the bar and the stem of a broken 4.</summary>
+    /// <summary>Dilation radius as a fraction of the ink's height (at least 1 px): closes gaps of up to about
+    /// 2 × 0.05 = 10 % of the digit's height, 2 px at MNIST's 20 px.</summary>
     internal const double DilationFraction = 0.05;
 
     /// <summary>A mark counts as digit-sized beside the tallest when it is at least this fraction of its height …</summary>
@@ -41,7 +41,7 @@ internal static class InkMarks
     internal const double SimilarInk = 0.15;
 
     /// <summary>Digit-sized marks whose boxes are this far apart horizontally, as a fraction of the tallest
-    /// mark's height, are separate digits.</summary>
+    /// mark's height, are separate digits: above MNIST's widest such gap, 0.25 (see <see cref="MnistNormalizer"/>).</summary>
     internal const double SeparatingGap = 0.35;
 
     public static Measures Measure(InkExtraction.Ink ink)

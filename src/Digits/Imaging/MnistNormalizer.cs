@@ -100,6 +100,9 @@ public static class MnistNormalizer
     /// <summary>Ink whose neighbouring pixels correlate (phi) less than this is noise, not strokes.</summary>
     internal const double NoiseCorrelation = 0.2;
 
+    /// <summary>The answer when no ink stands out from the paper.</summary>
+    static readonly NormalizeResult Blank = new(NormalizeStatus.NoDigit, null, "nothing stands out from the paper (blank or too faint)");
+
     /// <summary>Normalizes <paramref name="image"/> to 784 bytes, white ink on black, row-major.</summary>
     /// <param name="image">A photo, scan or drawing of one digit, in either polarity.</param>
     /// <param name="options">Polarity and deskewing; defaults detect polarity and do not deskew.</param>
@@ -125,7 +128,7 @@ public static class MnistNormalizer
         options ??= new NormalizeOptions();
 
         if (InkExtraction.Extract(image, options.InkIsDark) is not { } ink)
-            return new NormalizeResult(NormalizeStatus.NoDigit, null, "nothing stands out from the paper (blank or too faint)");
+            return Blank;
         if (Judge(InkMarks.Measure(ink), ink.Scale) is { } refusal)
             return refusal;
 
@@ -136,7 +139,7 @@ public static class MnistNormalizer
         foreach (var v in field)
             max = Math.Max(max, v);
         if (max <= 0f)
-            return new NormalizeResult(NormalizeStatus.NoDigit, null, "nothing stands out from the paper (blank or too faint)");
+            return Blank;
         for (int i = 0; i < field.Length; i++)
             result[i] = (byte)Math.Clamp(MathF.Round(field[i] * 255f / max), 0f, 255f);
 
@@ -151,6 +154,8 @@ public static class MnistNormalizer
     /// <paramref name="scale"/> converts working pixels back to the picture's own for the detail.</summary>
     internal static NormalizeResult? Judge(InkMarks.Measures measures, int scale)
     {
+        if (measures.Marks.Count == 0)
+            return Blank;
         if (measures.LargestSpan < SpeckLimit(measures.WorkingSide))
         {
             var largest = measures.Marks.MaxBy(m => Math.Max(m.W, m.H));
