@@ -12,7 +12,14 @@ namespace Digits.Imaging;
 internal static class InkExtraction
 {
     /// <summary>Ink strength per working pixel, row-major, and the bounding box of all nonzero ink.</summary>
-    internal readonly record struct Ink(float[] Pixels, int Width, int Height, (int X, int Y, int W, int H) Box);
+    /// <param name="Level">Ink strength of Otsu's threshold: stronger pixels are ink proper, weaker nonzero
+    /// ones the antialiased edges kept beside it.</param>
+    /// <param name="Scale">Input pixels per working pixel along each axis (the box-averaging factor).</param>
+    /// <param name="NeighbourCorrelation">How much more often than chance two adjacent working pixels are both
+    /// above Otsu's threshold, before specks are dropped (<see cref="InkMarks.NeighbourCorrelation"/>): strokes
+    /// give well above 0, independent noise about 0.</param>
+    internal readonly record struct Ink(
+        float[] Pixels, int Width, int Height, (int X, int Y, int W, int H) Box, float Level, int Scale, double NeighbourCorrelation);
 
     /// <summary>Photos are box-averaged down to this longer side first: a 20 px digit needs no more,
     /// and it keeps a 12 MP photo to a few milliseconds.</summary>
@@ -24,11 +31,11 @@ internal static class InkExtraction
     /// <summary>Least difference, in gray levels, between full ink and paper for the ink to count.</summary>
     const float MinContrast = 32f;
 
-    /// <summary>The ink of <paramref name="image"/>; <paramref name="inkIsDark"/> null means detect the polarity.</summary>
-    /// <exception cref="NoDigitException">Nothing stands out from the paper.</exception>
-    public static Ink Extract(GrayImage image, bool? inkIsDark, string name)
+    /// <summary>The ink of <paramref name="image"/>, or null when nothing stands out from the paper;
+    /// <paramref name="inkIsDark"/> null means detect the polarity.</summary>
+    public static Ink? Extract(GrayImage image, bool? inkIsDark)
     {
-        var work = BoxDownsample(image, out int w, out int h);
+        var work = BoxDownsample(image, out int w, out int h, out int k);
         Span<int> hist = stackalloc int[256];
         Histogram(work, hist);
         if (inkIsDark ?? BorderMedian(work, w, h) > OtsuThreshold(hist))
@@ -38,14 +45,14 @@ internal static class InkExtraction
             Histogram(work, hist);
         }
         FlattenBackground(work, w, h, OtsuThreshold(hist));
-        return FindInk(work, w, h, name);
+        return FindInk(work, w, h, k);
     }
 
     /// <summary>Averages k × k blocks (k the smallest integer that brings the longer side to at most
     /// <see cref="WorkingSide"/>); edge blocks average only the pixels they hold.</summary>
-    static float[] BoxDownsample(GrayImage image, out int w, out int h)
+    static float[] BoxDownsample(GrayImage image, out int w, out int h, out int k)
     {
-        int k = (Math.Max(image.Width, image.Height) + WorkingSide - 1) / WorkingSide;
+        k = (Math.Max(image.Width, image.Height) + WorkingSide - 1) / WorkingSide;
         w = (image.Width + k - 1) / k;
         h = (image.Height + k - 1) / k;
         var dst = new float[w * h];
@@ -238,7 +245,7 @@ internal static class InkExtraction
     /// paper grain vanishes while the gray edges of strokes survive as gray. Only pixels in, or next to,
     /// connected components of at least <see cref="SpeckFraction"/> of the largest one are kept.
     /// </summary>
-    static Ink FindInk(float[] img, int w, int h, string name)
+    static Ink? FindInk(float[] img, int w, int h, int scale)
     {
         Span<int> hist = stackalloc int[256];
         Histogram(img, hist);
@@ -249,12 +256,12 @@ internal static class InkExtraction
         for (int i = threshold + 1; i < 256; i++)
             inkCount += hist[i];
         if (inkCount == 0)
-            throw new NoDigitException(name);
+            return null;
         int paper = Percentile(hist, paperCount, 0.5);
         int noise = Percentile(hist, paperCount, 0.84) - paper;
         int full = threshold + 1 + Percentile(hist[(threshold + 1)..], inkCount, 0.9);
         if (full - paper < MinContrast)
-            throw new NoDigitException(name);
+            return null;
         float zero = Math.Min(paper + 3f * noise, threshold);
 
         var keep = KeepMask(img, w, h, threshold);
@@ -273,8 +280,9 @@ internal static class InkExtraction
             }
         }
         if (x1 < 0)
-            throw new NoDigitException(name);
-        return new Ink(ink, w, h, (x0, y0, x1 - x0 + 1, y1 - y0 + 1));
+            return null;
+        return new Ink(ink, w, h, (x0, y0, x1 - x0 + 1, y1 - y0 + 1), (threshold - zero) / range, scale,
+            InkMarks.NeighbourCorrelation(img, w, h, threshold));
     }
 
     /// <summary>Pixels of the ink components worth keeping (8-connected, above <paramref name="threshold"/>),

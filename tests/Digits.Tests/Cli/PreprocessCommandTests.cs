@@ -1,4 +1,5 @@
 using Digits.Imaging;
+using Digits.Tests.Imaging;
 
 namespace Digits.Tests.Cli;
 
@@ -40,14 +41,49 @@ public class PreprocessCommandTests
     }
 
     [Fact]
-    public void A_blank_image_says_no_ink_was_found()
+    public void A_blank_image_says_no_digit_was_found()
     {
         using var tmp = new TempFolder();
         string blank = tmp.File("blank.png");
         ImageEncoder.SavePng(blank, new GrayImage(50, 40, Enumerable.Repeat((byte)230, 2000).ToArray()));
         var r = CliRunner.Run("preprocess", blank, "--out", tmp.File("x.png"));
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("no ink found", r.Stderr);
+        Assert.Equal("error: blank.png: no digit found: nothing stands out from the paper (blank or too faint)", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public void A_lone_speck_is_one_error_line_saying_no_digit_was_found()
+    {
+        using var tmp = new TempFolder();
+        string speck = tmp.File("speck.png");
+        var pixels = Enumerable.Repeat((byte)240, 400 * 300).ToArray();
+        for (int y = 100; y < 105; y++)
+            for (int x = 200; x < 204; x++)
+                pixels[y * 400 + x] = 30;
+        ImageEncoder.SavePng(speck, new GrayImage(400, 300, pixels));
+
+        var r = CliRunner.Run("preprocess", speck, "--out", tmp.File("x.png"));
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("error: speck.png: no digit found: only a speck of ink, 4×5 px", r.Stderr.Trim());
+        Assert.DoesNotContain("internal", r.Stderr);
+        Assert.False(File.Exists(tmp.File("x.png")));
+    }
+
+    [Fact]
+    public void Two_digits_side_by_side_are_one_error_line_saying_more_than_one_digit_was_found()
+    {
+        using var tmp = new TempFolder();
+        string pair = tmp.File("forty-two.png");
+        ImageEncoder.SavePng(pair, SyntheticDigits.InARow([4, 2]));
+
+        var r = CliRunner.Run("preprocess", pair, "--out", tmp.File("x.png"), "--json");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("error: forty-two.png: more than one digit found: 2 separate marks of similar size side by side", r.Stderr.Trim());
+        Assert.DoesNotContain("internal", r.Stderr);
+        Assert.Equal("", r.Stdout);
+        Assert.False(File.Exists(tmp.File("x.png")));
     }
 
     [Fact]

@@ -161,6 +161,35 @@ internal static class SyntheticDigits
         return bitmap;
     }
 
+    /// <summary>A page with <paramref name="digits"/> written in a row in dark pen on light paper, each glyph
+    /// 250 px tall and 150 px wide, glyph centres <paramref name="pitch"/> px apart: the default leaves a gap
+    /// of about half a digit's height between the widest glyphs.</summary>
+    public static GrayImage InARow(int[] digits, float pitch = 300f)
+    {
+        int width = (int)(pitch * digits.Length + 200);
+        using var bitmap = new SKBitmap(new SKImageInfo(width, 500, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(new SKColor(230, 228, 220));
+            using var pen = new SKPaint
+            {
+                IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 12f, StrokeCap = SKStrokeCap.Round,
+                StrokeJoin = SKStrokeJoin.Round, Color = new SKColor(30, 30, 60),
+            };
+            for (int i = 0; i < digits.Length; i++)
+            {
+                canvas.Save();
+                canvas.Translate(100 + pitch * (i + 0.5f), 250);
+                canvas.Scale(2.5f);
+                canvas.Translate(-30, -50);
+                using var glyph = Glyph(digits[i]);
+                canvas.DrawPath(glyph, pen);
+                canvas.Restore();
+            }
+        }
+        return SyntheticDigits.ToGray(bitmap);
+    }
+
     /// <summary>Luminance of an opaque <paramref name="bitmap"/>, with the weights <see cref="ImageDecoder"/> uses.</summary>
     public static GrayImage ToGray(SKBitmap bitmap)
     {
