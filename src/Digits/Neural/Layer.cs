@@ -76,6 +76,12 @@ public abstract class Layer
     {
     }
 
+    /// <summary>
+    /// Bytes <see cref="Prepare"/> allocates for <paramref name="maxBatch"/>, so that a loader can refuse a network
+    /// too large for its file before anything is allocated. Constructors allocate nothing that grows with the shapes.
+    /// </summary>
+    internal virtual long ScratchBytes(int maxBatch) => 0;
+
     /// <summary>Computes the output of <paramref name="batch"/> samples. Overwrites output.</summary>
     public abstract void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training);
 
