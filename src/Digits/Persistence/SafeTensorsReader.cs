@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Digits.Persistence;
 
@@ -57,6 +58,9 @@ internal static class SafeTensorsReader
 
     private static (Dictionary<string, string> Metadata, List<Entry> Entries) ParseHeader(ReadOnlyMemory<byte> header, string name)
     {
+        // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException.
+        if (!Utf8.IsValid(header.Span))
+            throw BadHeader(name, "not valid UTF-8");
         JsonDocument document;
         try
         {
