@@ -81,7 +81,8 @@ public static class IdxReader
             if (d > int.MaxValue)
                 throw new DigitsException(name, $"dimension {i} is {d}, too large");
             shape[i] = (int)d;
-            count *= d;
+            // Saturates just past the limit, so that four dimensions of 2^31 cannot wrap around to a small count.
+            count = Math.Min(count * d, Array.MaxLength + 1L);
         }
         if (count > Array.MaxLength)
             throw new DigitsException(name, $"holds {count} values, more than one array can hold");

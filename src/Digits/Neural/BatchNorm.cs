@@ -46,6 +46,19 @@ public sealed class BatchNorm : Layer
 
     internal override long ScratchBytes(int maxBatch) => 3L * channels * sizeof(float);
 
+    /// <summary>A negative running variance would make every output NaN (the square root of a negative number).</summary>
+    internal override string? LoadedParameterProblem()
+    {
+        foreach (float v in Store.Buffer(runningVar))
+        {
+            if (v < 0f)
+            {
+                return $"running variance {v} is negative";
+            }
+        }
+        return null;
+    }
+
     internal override void Initialize(Rng rng)
     {
         Store.Value(weight).Fill(1f);

@@ -206,6 +206,11 @@ public sealed class CnnClassifier : IPersistableModel
     internal static CnnClassifier FromTensors(ModelFile file, ModelMemoryBudget budget, string prefix, CnnArchitecture architecture,
         string? recipe, Preprocessing preprocessing, IReadOnlyList<string> labels, int maxBatch = DefaultMaxBatch)
     {
+        if (architecture.Input != CnnArchitecture.MnistInput)
+        {
+            // Every classifier takes 28×28 images (IClassifier); a model of another input could load but never predict.
+            throw new DigitsException(file.Name, $"architecture input is {architecture.Input}, but a digit model's is {CnnArchitecture.MnistInput}");
+        }
         NetworkPlan plan;
         try
         {
@@ -233,6 +238,14 @@ public sealed class CnnClassifier : IPersistableModel
         for (int i = 0; i < buffers.Length; i++)
         {
             buffers[i].AsFloats().CopyTo(store.Buffer(store.BufferViews[i]));
+        }
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            if (network.Layers[i].LoadedParameterProblem() is { } problem)
+            {
+                string member = prefix.Length == 0 ? "" : $" of member {prefix.TrimEnd('.')}";
+                throw new DigitsException(file.Name, $"layer {i} ({network.Layers[i].Kind}){member}: {problem}");
+            }
         }
         return new CnnClassifier(architecture, network, recipe, preprocessing, labels, maxBatch);
     }
@@ -279,13 +292,34 @@ public sealed class CnnClassifier : IPersistableModel
         return Math.Min(wanted, network.MaxBatch);
     }
 
+    /// <exception cref="DigitsException">
+    /// The outputs overflowed to infinity or NaN: finite weights far outside any trained range, which only a corrupt
+    /// file holds. Softmax of such logits would answer NaN probabilities as if they were a prediction.
+    /// </exception>
     private ReadOnlySpan<float> Run(int count)
     {
         if (CnnArchitecture.Standardization is { } standardization)
         {
             standardization.Apply(inputs.AsSpan(0, count * CnnArchitecture.Input.Size));
         }
-        return network.Forward(inputs, count, training: false);
+        ReadOnlySpan<float> logits = network.Forward(inputs, count, training: false);
+        if (!AllFinite(logits))
+        {
+            throw new DigitsException(Name, "the network's outputs overflow to infinity or NaN; its weights are corrupt");
+        }
+        return logits;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void Require(int inputLength, int count, int pixels, int outputLength, int classes)

@@ -66,6 +66,9 @@ public abstract class Layer
 
     protected ParameterView AddBuffer(string name, int[] shape) => Store.AddBuffer(name, shape);
 
+    /// <summary>What is wrong with parameters loaded from a file that no training could have produced, or null.</summary>
+    internal virtual string? LoadedParameterProblem() => null;
+
     /// <summary>Sets parameters and buffers to their initial values (PyTorch's defaults).</summary>
     internal virtual void Initialize(Rng rng)
     {

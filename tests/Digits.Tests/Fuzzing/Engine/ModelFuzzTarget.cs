@@ -50,9 +50,9 @@ public sealed class ModelFuzzTarget : FuzzTarget
             else
                 EditTensor(header, random);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
-            // Not JSON, or not UTF-8, after an earlier edit: left to the byte-level edits.
+            // Not JSON, not UTF-8, or a key twice, after an earlier edit: left to the byte-level edits.
             return file;
         }
         byte[] text = Encoding.UTF8.GetBytes(header.ToJsonString());
