@@ -220,13 +220,13 @@ public sealed class CnnClassifier : IPersistableModel
         {
             throw new DigitsException(file.Name, $"architecture: {error.Message}", error);
         }
+        ParameterStore declared = plan.Parameters;
+        TensorData[] values = [.. declared.Parameters.Select(view => Declared(file, prefix, plan, view))];
+        TensorData[] buffers = [.. declared.BufferViews.Select(view => Declared(file, prefix, plan, view))];
         if (plan.Output.Size != labels.Count)
         {
             throw new DigitsException(file.Name, $"architecture ends in {plan.Output.Size} outputs, but the file lists {labels.Count} labels");
         }
-        ParameterStore declared = plan.Parameters;
-        TensorData[] values = [.. declared.Parameters.Select(view => Declared(file, prefix, plan, view))];
-        TensorData[] buffers = [.. declared.BufferViews.Select(view => Declared(file, prefix, plan, view))];
         budget.Claim(plan.Bytes(1, trainable: false) + (long)architecture.Input.Size * sizeof(float), "declared network");
 
         var network = new Network(plan, 1, 0, trainable: false);
