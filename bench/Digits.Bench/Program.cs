@@ -16,6 +16,7 @@ var modes = new Dictionary<string, Action<string[]>>
     ["svm-fit"] = SvmFitRun.Print,        // DATA [N]: the kernel SVM's fit on the first N images, per thread split
     ["conv-parts"] = ConvPartsRun.Print,  // [conv1]: one convolution layer's im2col, GEMMs and col2im, one thread
     ["svm-votes"] = SvmVotesRun.Print,    // DATA SEED MODEL...: coupled probabilities against voting
+    ["fuzz"] = FuzzRun.Print,             // [CASES] [SEED] [FORMAT...]: the mutation fuzzer, 100,000 cases per format
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))
 {

@@ -103,13 +103,22 @@ public sealed class KernelSvm : IPersistableModel
         int k = file.Metadata.Labels.Count;
         if (k < 2)
             throw new DigitsException(file.Name, $"a kernel SVM needs at least two labels, found {k}");
-        int pairs = k * (k - 1) / 2;
-        byte[] supportVectors = file.Require("support_vectors", TensorDType.U8, -1, SvmInputs.PixelsPerImage).Bytes.ToArray();
-        int m = supportVectors.Length / SvmInputs.PixelsPerImage;
-        float[] coefficients = file.RequireFloats("dual_coef", m, pairs);
-        double[] rho = file.Require("rho", TensorDType.F64, pairs).AsDoubles().ToArray();
+        long pairCount = (long)k * (k - 1) / 2;
+        if (pairCount > Array.MaxLength)
+            throw new DigitsException(file.Name, $"{k} labels make {pairCount} class pairs, more than one tensor can hold");
+        int pairs = (int)pairCount;
+        TensorData supportTensor = file.Require("support_vectors", TensorDType.U8, -1, SvmInputs.PixelsPerImage);
+        int m = supportTensor.Shape[0];
+        TensorData coefficientTensor = file.Require("dual_coef", TensorDType.F32, m, pairs);
+        TensorData rhoTensor = file.Require("rho", TensorDType.F64, pairs);
         var a = file.Require("prob_a", TensorDType.F64, pairs).AsDoubles();
         var b = file.Require("prob_b", TensorDType.F64, pairs).AsDoubles();
+        // Beyond copies of the checked tensors: the support vectors as floats with their norms, and the k × k
+        // pairwise matrix of coupling.
+        new ModelMemoryBudget(file).Claim((long)m * (SvmInputs.PixelsPerImage + 1) * sizeof(float) + (long)k * k * sizeof(double), "kernel SVM");
+        byte[] supportVectors = supportTensor.Bytes.ToArray();
+        float[] coefficients = coefficientTensor.AsFloats().ToArray();
+        double[] rho = rhoTensor.AsDoubles().ToArray();
         var sigmoids = new PlattSigmoid[pairs];
         for (int p = 0; p < pairs; p++)
             sigmoids[p] = new PlattSigmoid(a[p], b[p]);

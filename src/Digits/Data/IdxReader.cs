@@ -81,20 +81,41 @@ public static class IdxReader
             if (d > int.MaxValue)
                 throw new DigitsException(name, $"dimension {i} is {d}, too large");
             shape[i] = (int)d;
-            count *= d;
+            // Saturates just past the limit, so that four dimensions of 2^31 cannot wrap around to a small count.
+            count = Math.Min(count * d, Array.MaxLength + 1L);
         }
         if (count > Array.MaxLength)
             throw new DigitsException(name, $"holds {count} values, more than one array can hold");
 
-        var data = new byte[count];
-        got = ReadFully(input, data, name);
         string what = rank >= 3 ? "pixel bytes" : rank == 1 ? "label bytes" : "value bytes";
-        if (got < count)
-            throw new DigitsException(name, $"truncated, expected {count} {what}, found {got}");
+        byte[] data = ReadData(input, count, name, what);
         Span<byte> probe = stackalloc byte[1];
         if (ReadFully(input, probe, name) != 0)
             throw new DigitsException(name, $"has data after the {count} {what} its header announces");
         return new IdxArray(shape, data);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> values a header announces, allocated as they arrive rather than all at once, so
+    /// that a 50-byte file claiming two billion values is refused as truncated without allocating 2 GB: a seekable
+    /// stream is checked against its length first, and a gzip stream's buffer grows by doubling from 1 MB.
+    /// </summary>
+    private static byte[] ReadData(Stream input, long count, string name, string what)
+    {
+        if (input.CanSeek && input.Length - input.Position < count)
+            throw new DigitsException(name, $"truncated, expected {count} {what}, found {input.Length - input.Position}");
+        var data = new byte[input.CanSeek ? count : Math.Min(count, 1 << 20)];
+        long got = 0;
+        while (true)
+        {
+            got += ReadFully(input, data.AsSpan((int)got), name);
+            if (got < data.Length || data.Length == count)
+                break;
+            Array.Resize(ref data, (int)Math.Min(count, 2L * data.Length));
+        }
+        if (got < count)
+            throw new DigitsException(name, $"truncated, expected {count} {what}, found {got}");
+        return data;
     }
 
     private static int ReadFully(Stream s, Span<byte> buffer, string name)

@@ -18,16 +18,13 @@ public sealed class BatchNorm : Layer
 
     private readonly int channels, plane;
     private ParameterView weight = null!, bias = null!, runningMean = null!, runningVar = null!;
-    private readonly float[] mean, variance, invstd;
+    private float[] mean = [], variance = [], invstd = [];
     private bool lastForwardUsedBatchStatistics;
 
     public BatchNorm(SampleShape input) : base(input, input)
     {
         channels = input.Channels;
         plane = input.Height * input.Width;
-        mean = new float[channels];
-        variance = new float[channels];
-        invstd = new float[channels];
     }
 
     public override string Kind => InputShape.Rank == 1 ? "BatchNorm1d" : "BatchNorm2d";
@@ -38,6 +35,28 @@ public sealed class BatchNorm : Layer
         bias = AddParameter(prefix + "bias", [channels], false);
         runningMean = AddBuffer(prefix + "running_mean", [channels]);
         runningVar = AddBuffer(prefix + "running_var", [channels]);
+    }
+
+    internal override void Prepare(int maxBatch, ulong seed)
+    {
+        mean = new float[channels];
+        variance = new float[channels];
+        invstd = new float[channels];
+    }
+
+    internal override long ScratchBytes(int maxBatch) => 3L * channels * sizeof(float);
+
+    /// <summary>A negative running variance would make every output NaN (the square root of a negative number).</summary>
+    internal override string? LoadedParameterProblem()
+    {
+        foreach (float v in Store.Buffer(runningVar))
+        {
+            if (v < 0f)
+            {
+                return $"running variance {v} is negative";
+            }
+        }
+        return null;
     }
 
     internal override void Initialize(Rng rng)

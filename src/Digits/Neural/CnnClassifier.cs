@@ -1,3 +1,4 @@
+using System.Globalization;
 using Digits.Data;
 using Digits.Imaging;
 using Digits.Persistence;
@@ -21,10 +22,17 @@ public sealed class CnnClassifier : IPersistableModel
     /// <summary>Images per forward pass when none is given: large enough to keep the GEMMs efficient, small enough to stay in cache-friendly sizes.</summary>
     public const int DefaultMaxBatch = 256;
 
-    private readonly Network network;
+    /// <summary>
+    /// The most a classifier's network may grow to for large batches: far above what the recipes need at
+    /// <see cref="DefaultMaxBatch"/> (cnn, the largest, about 0.2 GB), so that only a model file declaring huge
+    /// activations per image is cut to smaller batches, rather than allocating gigabytes.
+    /// </summary>
+    private const long MaxNetworkBytes = 1L << 30;
+
     private readonly Lock gate = new();
-    private readonly float[] inputs;
     private readonly byte[] deskewed;
+    private Network network;
+    private float[] inputs;
 
     /// <summary>
     /// Builds the network of <paramref name="architecture"/> and copies in trained <paramref name="parameters"/>
@@ -32,17 +40,30 @@ public sealed class CnnClassifier : IPersistableModel
     /// </summary>
     public CnnClassifier(CnnArchitecture architecture, ReadOnlySpan<float> parameters, ReadOnlySpan<float> buffers,
         string? recipe, Preprocessing preprocessing, IReadOnlyList<string>? labels = null, int maxBatch = DefaultMaxBatch)
+        : this(architecture, new Network(architecture.Input, architecture.Layers, 1, 0, trainable: false), recipe, preprocessing, labels, maxBatch)
     {
-        ArgumentNullException.ThrowIfNull(architecture);
-        ArgumentNullException.ThrowIfNull(preprocessing);
-        CnnArchitecture = architecture;
-        network = new Network(architecture.Input, architecture.Layers, maxBatch, 0, trainable: false);
         if (parameters.Length != network.Parameters.Values.Length || buffers.Length != network.Parameters.Buffers.Length)
         {
             throw new ArgumentException($"the architecture has {network.Parameters.Values.Length} parameters and {network.Parameters.Buffers.Length} buffer values, got {parameters.Length} and {buffers.Length}");
         }
         parameters.CopyTo(network.Parameters.Values);
         buffers.CopyTo(network.Parameters.Buffers);
+    }
+
+    /// <summary>
+    /// Wraps an inference network built for one image. Activation buffers grow with the batches that
+    /// <see cref="Predict"/> is given, up to <see cref="MaxBatch"/>, so loading a model costs its parameters and
+    /// predicting one image costs one image's activations.
+    /// </summary>
+    private CnnClassifier(CnnArchitecture architecture, Network network, string? recipe, Preprocessing preprocessing,
+        IReadOnlyList<string>? labels, int maxBatch)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        CnnArchitecture = architecture;
+        this.network = network;
+        MaxBatch = maxBatch;
         Labels = labels ?? ModelMetadata.DigitLabels;
         if (network.OutputShape.Size != Labels.Count)
         {
@@ -50,7 +71,7 @@ public sealed class CnnClassifier : IPersistableModel
         }
         Recipe = recipe;
         Preprocessing = preprocessing;
-        inputs = new float[maxBatch * architecture.Input.Size];
+        inputs = new float[network.MaxBatch * architecture.Input.Size];
         deskewed = preprocessing.Deskew ? new byte[architecture.Input.Size] : [];
     }
 
@@ -68,15 +89,20 @@ public sealed class CnnClassifier : IPersistableModel
 
     public string Architecture => CnnArchitecture.ToJson();
 
-    /// <summary>Images per forward pass.</summary>
-    public int MaxBatch => network.MaxBatch;
+    /// <summary>The most images per forward pass.</summary>
+    public int MaxBatch { get; }
 
     /// <summary>
     /// The same model (a copy of its parameters, so the same predictions) with room for <paramref name="maxBatch"/>
     /// images per forward pass: a smaller batch keeps less activation memory, which adds up across ensemble members.
     /// </summary>
-    public CnnClassifier WithMaxBatch(int maxBatch) =>
-        new(CnnArchitecture, network.Parameters.Values, network.Parameters.Buffers, Recipe, Preprocessing, Labels, maxBatch);
+    public CnnClassifier WithMaxBatch(int maxBatch)
+    {
+        lock (gate)
+        {
+            return new(CnnArchitecture, network.Parameters.Values, network.Parameters.Buffers, Recipe, Preprocessing, Labels, maxBatch);
+        }
+    }
 
     /// <summary>Parameters and running statistics, read-only by convention: for export and inspection.</summary>
     public ParameterStore Parameters => network.Parameters;
@@ -90,9 +116,10 @@ public sealed class CnnClassifier : IPersistableModel
         Require(images.Length, count, pixels, probabilities.Length, classes);
         lock (gate)
         {
-            for (int start = 0; start < count; start += MaxBatch)
+            int chunk = Reserve(count);
+            for (int start = 0; start < count; start += chunk)
             {
-                int n = Math.Min(MaxBatch, count - start);
+                int n = Math.Min(chunk, count - start);
                 for (int i = 0; i < n; i++)
                 {
                     ReadOnlySpan<byte> image = images.Slice((start + i) * pixels, pixels);
@@ -119,9 +146,10 @@ public sealed class CnnClassifier : IPersistableModel
         Require(images.Length, count, pixels, logits.Length, classes);
         lock (gate)
         {
-            for (int start = 0; start < count; start += MaxBatch)
+            int chunk = Reserve(count);
+            for (int start = 0; start < count; start += chunk)
             {
-                int n = Math.Min(MaxBatch, count - start);
+                int n = Math.Min(chunk, count - start);
                 images.Slice(start * pixels, n * pixels).CopyTo(inputs);
                 Run(n).CopyTo(logits.Slice(start * classes, n * classes));
             }
@@ -142,7 +170,10 @@ public sealed class CnnClassifier : IPersistableModel
     }
 
     /// <summary>Rebuilds a CNN from a model file of kind <c>cnn</c>; its predictions are bit-identical to the saved model's.</summary>
-    /// <exception cref="DigitsException">Another kind, a bad architecture, or a missing or misshapen tensor.</exception>
+    /// <exception cref="DigitsException">
+    /// Another kind, a bad architecture, a missing or misshapen tensor, or a declared network larger than the file
+    /// can describe (see <see cref="ModelMemoryBudget"/>); nothing large is allocated before these checks.
+    /// </exception>
     public static CnnClassifier FromModelFile(ModelFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -150,49 +181,145 @@ public sealed class CnnClassifier : IPersistableModel
         {
             throw new DigitsException(file.Name, $"is a '{file.Metadata.Kind}' model, not a '{ModelKind.Cnn}' one");
         }
-        return FromTensors(file, "", CnnArchitecture.FromJson(file.Metadata.Architecture), file.Metadata.Recipe,
-            file.Metadata.Preprocessing, file.Metadata.Labels);
+        return FromTensors(file, new ModelMemoryBudget(file), "", ParseArchitecture(file, file.Metadata.Architecture),
+            file.Metadata.Recipe, file.Metadata.Preprocessing, file.Metadata.Labels);
     }
 
-    /// <summary>Rebuilds a CNN whose tensors are stored under <paramref name="prefix"/> (e.g. <c>"m0."</c> in an ensemble).</summary>
-    internal static CnnClassifier FromTensors(ModelFile file, string prefix, CnnArchitecture architecture, string? recipe,
-        Preprocessing preprocessing, IReadOnlyList<string> labels, int maxBatch = DefaultMaxBatch)
+    /// <summary>Parses a CNN architecture stored in <paramref name="file"/>; errors name the file.</summary>
+    internal static CnnArchitecture ParseArchitecture(ModelFile file, string json)
     {
-        Network shape;
         try
         {
-            shape = new Network(architecture.Input, architecture.Layers, 1, 0, trainable: false);
+            return CnnArchitecture.FromJson(json);
         }
         catch (DigitsException error)
-        {
-            throw new DigitsException(file.Name, $"architecture: {error.Message}", error);
-        }
-        ParameterStore store = shape.Parameters;
-        foreach (ParameterView view in store.Parameters)
-        {
-            file.Require(prefix + view.Name, TensorDType.F32, [.. view.Shape]).AsFloats().CopyTo(store.Value(view));
-        }
-        foreach (ParameterView view in store.BufferViews)
-        {
-            file.Require(prefix + view.Name, TensorDType.F32, [.. view.Shape]).AsFloats().CopyTo(store.Buffer(view));
-        }
-        try
-        {
-            return new CnnClassifier(architecture, store.Values, store.Buffers, recipe, preprocessing, labels, maxBatch);
-        }
-        catch (ArgumentException error)
         {
             throw new DigitsException(file.Name, error.Message, error);
         }
     }
 
+    /// <summary>
+    /// Rebuilds a CNN whose tensors are stored under <paramref name="prefix"/> (e.g. <c>"m0."</c> in an ensemble):
+    /// plans the declared network, checks every tensor it declares against the file's, claims the network's memory
+    /// from <paramref name="budget"/>, and only then builds it.
+    /// </summary>
+    internal static CnnClassifier FromTensors(ModelFile file, ModelMemoryBudget budget, string prefix, CnnArchitecture architecture,
+        string? recipe, Preprocessing preprocessing, IReadOnlyList<string> labels, int maxBatch = DefaultMaxBatch)
+    {
+        if (architecture.Input != CnnArchitecture.MnistInput)
+        {
+            // Every classifier takes 28×28 images (IClassifier); a model of another input could load but never predict.
+            throw new DigitsException(file.Name, $"architecture input is {architecture.Input}, but a digit model's is {CnnArchitecture.MnistInput}");
+        }
+        NetworkPlan plan;
+        try
+        {
+            plan = NetworkPlan.Create(architecture.Input, architecture.Layers);
+        }
+        catch (DigitsException error)
+        {
+            throw new DigitsException(file.Name, $"architecture: {error.Message}", error);
+        }
+        ParameterStore declared = plan.Parameters;
+        TensorData[] values = [.. declared.Parameters.Select(view => Declared(file, prefix, plan, view))];
+        TensorData[] buffers = [.. declared.BufferViews.Select(view => Declared(file, prefix, plan, view))];
+        if (plan.Output.Size != labels.Count)
+        {
+            throw new DigitsException(file.Name, $"architecture ends in {plan.Output.Size} outputs, but the file lists {labels.Count} labels");
+        }
+        budget.Claim(plan.Bytes(1, trainable: false) + (long)architecture.Input.Size * sizeof(float), "declared network");
+
+        var network = new Network(plan, 1, 0, trainable: false);
+        ParameterStore store = network.Parameters;
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i].AsFloats().CopyTo(store.Value(store.Parameters[i]));
+        }
+        for (int i = 0; i < buffers.Length; i++)
+        {
+            buffers[i].AsFloats().CopyTo(store.Buffer(store.BufferViews[i]));
+        }
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            if (network.Layers[i].LoadedParameterProblem() is { } problem)
+            {
+                string member = prefix.Length == 0 ? "" : $" of member {prefix.TrimEnd('.')}";
+                throw new DigitsException(file.Name, $"layer {i} ({network.Layers[i].Kind}){member}: {problem}");
+            }
+        }
+        return new CnnClassifier(architecture, network, recipe, preprocessing, labels, maxBatch);
+    }
+
+    /// <summary>The file's tensor for a declared parameter; a shape mismatch says which layer declared what.</summary>
+    private static TensorData Declared(ModelFile file, string prefix, NetworkPlan plan, ParameterView view)
+    {
+        string name = prefix + view.Name;
+        int[] shape = [.. view.Shape];
+        if (file.File.Find(name) is { } tensor && !tensor.HasShape(shape))
+        {
+            Layer layer = plan.Layers[int.Parse(view.Name.AsSpan(0, view.Name.IndexOf('.')), CultureInfo.InvariantCulture)];
+            throw new DigitsException(file.Name,
+                $"architecture declares a {layer.Kind} layer whose '{view.Name[(view.Name.IndexOf('.') + 1)..]}' is {TensorData.FormatShape(shape)}, but tensor '{name}' has shape {TensorData.FormatShape([.. tensor.Shape])}");
+        }
+        return file.Require(name, TensorDType.F32, shape);
+    }
+
+    /// <summary>
+    /// Grows the network so that one forward pass holds min(<paramref name="count"/>, <see cref="MaxBatch"/>)
+    /// images, at least doubling each time, but never past <see cref="MaxNetworkBytes"/>. Returns the images per
+    /// forward pass. Called under the lock.
+    /// </summary>
+    private int Reserve(int count)
+    {
+        int wanted = Math.Clamp(count, 1, MaxBatch), current = network.MaxBatch;
+        if (wanted > current)
+        {
+            NetworkPlan plan = NetworkPlan.Create(CnnArchitecture.Input, CnnArchitecture.Layers);
+            int batch = Math.Min(MaxBatch, Math.Max(wanted, 2 * current));
+            while (batch > current && plan.Bytes(batch, trainable: false) > MaxNetworkBytes)
+            {
+                batch = current + (batch - current) / 2;
+            }
+            if (batch > current)
+            {
+                var grown = new Network(plan, batch, 0, trainable: false);
+                network.Parameters.Values.CopyTo(grown.Parameters.Values);
+                network.Parameters.Buffers.CopyTo(grown.Parameters.Buffers);
+                network = grown;
+                inputs = new float[batch * CnnArchitecture.Input.Size];
+            }
+        }
+        return Math.Min(wanted, network.MaxBatch);
+    }
+
+    /// <exception cref="DigitsException">
+    /// The outputs overflowed to infinity or NaN: finite weights far outside any trained range, which only a corrupt
+    /// file holds. Softmax of such logits would answer NaN probabilities as if they were a prediction.
+    /// </exception>
     private ReadOnlySpan<float> Run(int count)
     {
         if (CnnArchitecture.Standardization is { } standardization)
         {
             standardization.Apply(inputs.AsSpan(0, count * CnnArchitecture.Input.Size));
         }
-        return network.Forward(inputs, count, training: false);
+        ReadOnlySpan<float> logits = network.Forward(inputs, count, training: false);
+        if (!AllFinite(logits))
+        {
+            throw new DigitsException(Name, "the network's outputs overflow to infinity or NaN; its weights are corrupt");
+        }
+        return logits;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void Require(int inputLength, int count, int pixels, int outputLength, int classes)

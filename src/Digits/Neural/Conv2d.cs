@@ -36,6 +36,8 @@ public sealed class Conv2d : Layer
     internal override void Prepare(int maxBatch, ulong seed) =>
         scratch = new float[Convolution.ScratchLength(geometry, maxBatch)];
 
+    internal override long ScratchBytes(int maxBatch) => Convolution.ScratchLength(geometry, maxBatch) * sizeof(float);
+
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training) =>
         Convolution.Forward(output, input, Store.Value(weight), Store.Value(bias), batch, geometry, scratch);
 

@@ -26,6 +26,8 @@ public sealed class Dropout(SampleShape input, float rate) : Layer(input, input)
     /// </summary>
     public ulong MasksDrawn { get; set; }
 
+    internal override long ScratchBytes(int maxBatch) => (long)maxBatch * InputShape.Size * sizeof(float);
+
     internal override void Prepare(int maxBatch, ulong seed)
     {
         mask = new float[maxBatch * InputShape.Size];

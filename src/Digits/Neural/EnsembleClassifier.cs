@@ -110,7 +110,7 @@ public sealed class EnsembleClassifier : IPersistableModel
         JsonArray memberArchitectures;
         try
         {
-            memberArchitectures = JsonNode.Parse(metadata.Architecture)?["members"] as JsonArray
+            memberArchitectures = (JsonNode.Parse(metadata.Architecture) as JsonObject)?["members"] as JsonArray
                 ?? throw new DigitsException(file.Name, "architecture has no \"members\" array");
         }
         catch (System.Text.Json.JsonException error)
@@ -121,12 +121,13 @@ public sealed class EnsembleClassifier : IPersistableModel
         {
             throw new DigitsException(file.Name, "architecture lists no members");
         }
+        var budget = new ModelMemoryBudget(file);
         var members = new CnnClassifier[memberArchitectures.Count];
         for (int i = 0; i < members.Length; i++)
         {
             string json = memberArchitectures[i]?.ToJsonString() ?? throw new DigitsException(file.Name, $"member {i} has no architecture");
-            members[i] = CnnClassifier.FromTensors(file, MemberPrefix(i), CnnArchitecture.FromJson(json), metadata.Recipe,
-                metadata.Preprocessing, metadata.Labels, MemberMaxBatch);
+            members[i] = CnnClassifier.FromTensors(file, budget, MemberPrefix(i), CnnClassifier.ParseArchitecture(file, json),
+                metadata.Recipe, metadata.Preprocessing, metadata.Labels, MemberMaxBatch);
         }
         return new EnsembleClassifier(members);
     }

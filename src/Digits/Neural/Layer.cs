@@ -66,6 +66,9 @@ public abstract class Layer
 
     protected ParameterView AddBuffer(string name, int[] shape) => Store.AddBuffer(name, shape);
 
+    /// <summary>What is wrong with parameters loaded from a file that no training could have produced, or null.</summary>
+    internal virtual string? LoadedParameterProblem() => null;
+
     /// <summary>Sets parameters and buffers to their initial values (PyTorch's defaults).</summary>
     internal virtual void Initialize(Rng rng)
     {
@@ -75,6 +78,12 @@ public abstract class Layer
     internal virtual void Prepare(int maxBatch, ulong seed)
     {
     }
+
+    /// <summary>
+    /// Bytes <see cref="Prepare"/> allocates for <paramref name="maxBatch"/>, so that a loader can refuse a network
+    /// too large for its file before anything is allocated. Constructors allocate nothing that grows with the shapes.
+    /// </summary>
+    internal virtual long ScratchBytes(int maxBatch) => 0;
 
     /// <summary>Computes the output of <paramref name="batch"/> samples. Overwrites output.</summary>
     public abstract void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training);

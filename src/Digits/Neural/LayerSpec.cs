@@ -33,15 +33,25 @@ public abstract record LayerSpec
     private protected static void RequireImage(SampleShape input, string subject) =>
         Require(input.Rank == 3, subject, $"needs an image input (C, H, W), got {input}");
 
-    private protected static void RequireWindow(SampleShape input, int kernel, int stride, int padding, string subject)
+    /// <summary>
+    /// Checks a window's settings and returns its output height and width. Sizes are computed in 64 bits, so that
+    /// a hostile architecture (a padding of two billion) is refused here instead of overflowing in the layer.
+    /// </summary>
+    private protected static (long Height, long Width) RequireWindow(SampleShape input, int kernel, int stride, int padding, string subject)
     {
         RequireImage(input, subject);
         Require(kernel >= 1, subject, $"kernel must be at least 1, got {kernel}");
         Require(stride >= 1, subject, $"stride must be at least 1, got {stride}");
         Require(padding >= 0 && padding < kernel, subject, $"padding must be in [0, kernel), got {padding}");
-        Require(input.Height + 2 * padding >= kernel && input.Width + 2 * padding >= kernel, subject,
-            $"kernel {kernel} with padding {padding} does not fit the input {input}");
+        long height = input.Height + 2L * padding, width = input.Width + 2L * padding;
+        Require(height >= kernel && width >= kernel, subject, $"kernel {kernel} with padding {padding} does not fit the input {input}");
+        Require(height <= int.MaxValue && width <= int.MaxValue, subject, $"padding {padding} makes the input {input} too large");
+        return ((height - kernel) / stride + 1, (width - kernel) / stride + 1);
     }
+
+    /// <summary>Refuses a tensor of <paramref name="count"/> floats that no .NET array can hold.</summary>
+    private protected static void RequireArray(long count, string subject, string what) =>
+        Require(count <= Array.MaxLength, subject, $"{what} would hold {count} values, more than one array can");
 }
 
 /// <summary>2-D convolution: <paramref name="Out"/> channels, a <paramref name="Kernel"/>×<paramref name="Kernel"/>
@@ -51,7 +61,9 @@ public sealed record Conv2dSpec(int Out, int Kernel, int Stride = 1, int Padding
     internal override Layer Create(SampleShape input, string subject)
     {
         Require(Out >= 1, subject, $"out must be at least 1, got {Out}");
-        RequireWindow(input, Kernel, Stride, Padding, subject);
+        var (height, width) = RequireWindow(input, Kernel, Stride, Padding, subject);
+        RequireArray((long)Out * input.Channels * Kernel * Kernel, subject, "the weight");
+        RequireArray(Out * height * width, subject, "the output");
         return new Conv2d(input, Out, Kernel, Stride, Padding);
     }
 }
@@ -93,6 +105,7 @@ public sealed record LinearSpec(int Out) : LayerSpec
     {
         Require(Out >= 1, subject, $"out must be at least 1, got {Out}");
         Require(input.Rank == 1, subject, $"needs a flat input, got {input}; add a flatten layer before it");
+        RequireArray((long)Out * input.Size, subject, "the weight");
         return new Linear(input, Out);
     }
 }

@@ -20,6 +20,8 @@ public sealed class MaxPool2d : Layer
 
     internal override void Prepare(int maxBatch, ulong seed) => argmax = new int[maxBatch * OutputShape.Size];
 
+    internal override long ScratchBytes(int maxBatch) => (long)maxBatch * OutputShape.Size * sizeof(int);
+
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, bool training) =>
         Pooling.MaxForward(input, output, argmax, batch * InputShape.Channels, InputShape.Height, InputShape.Width, kernel, stride);
 

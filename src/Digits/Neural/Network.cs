@@ -19,39 +19,36 @@ public sealed class Network
     /// <param name="maxBatch">The largest batch <see cref="Forward"/> will see.</param>
     /// <param name="seed">Seeds the initial parameters and every dropout mask.</param>
     /// <param name="trainable">
-    /// False for inference only: no activation-gradient buffers are allocated (half the memory of a trainable
-    /// network), and <see cref="Backward"/> throws.
+    /// False for inference only: no gradient buffers are allocated, for activations or parameters (half the memory
+    /// of a trainable network), and <see cref="Backward"/> throws.
     /// </param>
     public Network(SampleShape inputShape, IReadOnlyList<LayerSpec> specs, int maxBatch, ulong seed, bool trainable = true)
+        : this(NetworkPlan.Create(inputShape, specs), maxBatch, seed, trainable)
+    {
+    }
+
+    /// <summary>Builds the network of a plan that a loader has already checked; the plan's layers become this network's.</summary>
+    internal Network(NetworkPlan plan, int maxBatch, ulong seed, bool trainable)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
-        if (inputShape.Size <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputShape), inputShape, "must hold at least one value");
-        }
-        InputShape = inputShape;
+        InputShape = plan.Input;
+        OutputShape = plan.Output;
         MaxBatch = maxBatch;
-        Specs = specs.ToArray();
-        Parameters = new ParameterStore();
-        layers = new Layer[specs.Count];
-        SampleShape shape = inputShape;
+        Specs = plan.Specs;
+        Parameters = plan.Parameters;
+        layers = plan.Layers;
         for (int i = 0; i < layers.Length; i++)
         {
-            string subject = $"layer {i} ({Specs[i].GetType().Name.Replace("Spec", "", StringComparison.Ordinal)})";
-            layers[i] = Specs[i].Create(shape, subject);
-            layers[i].Declare(Parameters, $"{i}.");
             layers[i].Prepare(maxBatch, Rng.Derive(seed, 1000 + (ulong)i).NextUInt64());
-            shape = layers[i].OutputShape;
         }
-        OutputShape = shape;
-        Parameters.Allocate();
+        Parameters.Allocate(gradients: trainable);
         Initialize(seed);
 
         activations = new float[layers.Length + 1][];
         dactivations = new float[layers.Length + 1][];
-        activations[0] = new float[maxBatch * inputShape.Size];
+        activations[0] = new float[maxBatch * InputShape.Size];
         Trainable = trainable;
-        dactivations[0] = !trainable || layers.Length > 0 && layers[0].PassesThrough ? [] : new float[maxBatch * inputShape.Size];
+        dactivations[0] = !trainable || layers.Length > 0 && layers[0].PassesThrough ? [] : new float[maxBatch * InputShape.Size];
         for (int i = 0; i < layers.Length; i++)
         {
             bool shared = layers[i].PassesThrough;

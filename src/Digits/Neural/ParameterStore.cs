@@ -30,7 +30,7 @@ public sealed class ParameterStore
     /// <summary>Reserves a trainable tensor; valid once the store is allocated.</summary>
     internal ParameterView AddParameter(string name, int[] shape, bool decay)
     {
-        var view = new ParameterView(name, parameterLength, Product(shape), shape, decay);
+        var view = new ParameterView(name, parameterLength, Product(shape, parameterLength, name), shape, decay);
         parameterLength += view.Length;
         parameters.Add(view);
         return view;
@@ -39,16 +39,23 @@ public sealed class ParameterStore
     /// <summary>Reserves a non-trainable tensor.</summary>
     internal ParameterView AddBuffer(string name, int[] shape)
     {
-        var view = new ParameterView(name, bufferLength, Product(shape), shape, false);
+        var view = new ParameterView(name, bufferLength, Product(shape, bufferLength, name), shape, false);
         bufferLength += view.Length;
         buffers.Add(view);
         return view;
     }
 
-    internal void Allocate()
+    /// <summary>Floats of <see cref="Values"/> once allocated.</summary>
+    internal int ParameterLength => parameterLength;
+
+    /// <summary>Floats of <see cref="Buffers"/> once allocated.</summary>
+    internal int BufferLength => bufferLength;
+
+    /// <summary>Allocates the three arrays; an inference-only network has no <see cref="Gradients"/>.</summary>
+    internal void Allocate(bool gradients)
     {
         Values = new float[parameterLength];
-        Gradients = new float[parameterLength];
+        Gradients = gradients ? new float[parameterLength] : [];
         Buffers = new float[bufferLength];
     }
 
@@ -61,13 +68,18 @@ public sealed class ParameterStore
     /// <summary>The values of a non-trainable tensor.</summary>
     public Span<float> Buffer(ParameterView view) => Buffers.AsSpan(view.Offset, view.Length);
 
-    private static int Product(int[] shape)
+    /// <summary>The floats of <paramref name="shape"/>, refused when the array it joins would outgrow .NET's largest.</summary>
+    private static int Product(int[] shape, int length, string name)
     {
-        int product = 1;
+        long product = 1;
         foreach (int d in shape)
         {
-            product *= d;
+            product = Math.Min(product * d, Array.MaxLength + 1L);
         }
-        return product;
+        if (length + product > Array.MaxLength)
+        {
+            throw new DigitsException(name, $"tensor of shape [{string.Join(",", shape)}] takes the network past {Array.MaxLength} values in one array");
+        }
+        return (int)product;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Digits.Persistence;
 
@@ -14,11 +15,12 @@ namespace Digits.Persistence;
 /// </summary>
 public sealed class ModelFile
 {
-    private ModelFile(string name, ModelMetadata metadata, SafeTensors file)
+    private ModelFile(string name, ModelMetadata metadata, SafeTensors file, long length)
     {
         Name = name;
         Metadata = metadata;
         File = file;
+        Length = length;
     }
 
     /// <summary>The path or name the file was loaded from; the subject of every error about it.</summary>
@@ -28,6 +30,9 @@ public sealed class ModelFile
 
     /// <summary>The tensors and the raw metadata strings.</summary>
     public SafeTensors File { get; }
+
+    /// <summary>The file's size in bytes: what bounds the memory a loader may build from it (see <see cref="ModelMemoryBudget"/>).</summary>
+    public long Length { get; }
 
     public void Deconstruct(out ModelMetadata metadata, out SafeTensors file) => (metadata, file) = (Metadata, File);
 
@@ -41,25 +46,28 @@ public sealed class ModelFile
     }
 
     /// <exception cref="DigitsException">The file is missing, broken, not a Digits model, or of an unsupported version or kind.</exception>
-    public static ModelFile Load(string path)
-    {
-        var file = SafeTensors.Read(path);
-        return new ModelFile(path, ModelMetadata.FromDictionary(file.Metadata, path), file);
-    }
+    public static ModelFile Load(string path) => Parse(SafeTensors.ReadFile(path), path);
 
     /// <summary>Loads a model held in memory, such as one embedded in an assembly.</summary>
     /// <param name="name">Names the model in error messages.</param>
-    public static ModelFile Load(ReadOnlySpan<byte> bytes, string name)
+    public static ModelFile Load(ReadOnlySpan<byte> bytes, string name) => Parse(bytes.ToArray(), name);
+
+    /// <summary>Parses a file's bytes, which its tensors then share rather than copy.</summary>
+    private static ModelFile Parse(byte[] bytes, string name)
     {
-        var file = SafeTensors.Read(bytes, name);
-        return new ModelFile(name, ModelMetadata.FromDictionary(file.Metadata, name), file);
+        var file = SafeTensorsReader.Parse(bytes, name);
+        return new ModelFile(name, ModelMetadata.FromDictionary(file.Metadata, name), file, bytes.Length);
     }
 
     /// <summary>
     /// The tensor called <paramref name="name"/>, checked against the dtype and shape the loader expects.
     /// A dimension of -1 in <paramref name="shape"/> matches any size, e.g. <c>[-1, 784]</c> for support vectors.
     /// </summary>
-    /// <exception cref="DigitsException">The tensor is missing or has another dtype or shape.</exception>
+    /// <remarks>
+    /// Floating-point tensors are scanned for NaN and infinity, which no trained model holds: a file that has them
+    /// is corrupt, and would otherwise answer NaN probabilities for every image.
+    /// </remarks>
+    /// <exception cref="DigitsException">The tensor is missing, has another dtype or shape, or holds NaN or infinity.</exception>
     public TensorData Require(string name, TensorDType dtype, params ReadOnlySpan<int> shape)
     {
         var tensor = File.Find(name) ?? throw new DigitsException(Name, $"missing tensor '{name}'");
@@ -73,7 +81,25 @@ public sealed class ModelFile
             string expected = "[" + string.Join(",", shape.ToArray().Select(d => d == -1 ? "*" : d.ToString(CultureInfo.InvariantCulture))) + "]";
             throw new DigitsException(Name, $"tensor '{name}' has shape {TensorData.FormatShape(tensor.Shape.ToArray())}, expected {expected}");
         }
+        bool finite = dtype switch
+        {
+            TensorDType.F32 => AllFinite(tensor.AsFloats()),
+            TensorDType.F64 => AllFinite(tensor.AsDoubles()),
+            _ => true,
+        };
+        if (!finite)
+            throw new DigitsException(Name, $"tensor '{name}' holds NaN or infinite values");
         return tensor;
+    }
+
+    private static bool AllFinite<T>(ReadOnlySpan<T> values) where T : IFloatingPointIeee754<T>
+    {
+        foreach (T value in values)
+        {
+            if (!T.IsFinite(value))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>A copy of an F32 tensor's elements, after the checks of <see cref="Require"/>.</summary>

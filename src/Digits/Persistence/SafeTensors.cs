@@ -61,12 +61,19 @@ public sealed class SafeTensors
 
     /// <summary>Reads and validates a safetensors file.</summary>
     /// <exception cref="DigitsException">The file is missing, unreadable, truncated or malformed; the subject is <paramref name="path"/>.</exception>
-    public static SafeTensors Read(string path)
+    public static SafeTensors Read(string path) => SafeTensorsReader.Parse(ReadFile(path), path);
+
+    /// <summary>Parses a whole safetensors file held in memory, such as an embedded model.</summary>
+    /// <param name="name">Names the file in error messages.</param>
+    /// <exception cref="DigitsException">The bytes are truncated or malformed; the subject is <paramref name="name"/>.</exception>
+    public static SafeTensors Read(ReadOnlySpan<byte> bytes, string name) => SafeTensorsReader.Parse(bytes.ToArray(), name);
+
+    /// <summary>A file's bytes, with a missing or unreadable file reported as a <see cref="DigitsException"/> naming it.</summary>
+    internal static byte[] ReadFile(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -76,13 +83,7 @@ public sealed class SafeTensors
         {
             throw new DigitsException(path, $"cannot read: {e.Message}", e);
         }
-        return Read(bytes, path);
     }
-
-    /// <summary>Parses a whole safetensors file held in memory, such as an embedded model.</summary>
-    /// <param name="name">Names the file in error messages.</param>
-    /// <exception cref="DigitsException">The bytes are truncated or malformed; the subject is <paramref name="name"/>.</exception>
-    public static SafeTensors Read(ReadOnlySpan<byte> bytes, string name) => SafeTensorsReader.Parse(bytes, name);
 
     /// <summary>
     /// Writes the file atomically: to a temporary file in the same folder, then renamed over <paramref name="path"/>,

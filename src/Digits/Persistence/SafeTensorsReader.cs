@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Digits.Persistence;
 
@@ -16,13 +17,20 @@ internal static class SafeTensorsReader
 {
     private const int LengthPrefixBytes = 8;
 
+    /// <summary>
+    /// The most dimensions a tensor may have. Digits tensors have at most 4; the limit keeps a header that lists
+    /// millions of dimensions from costing more memory than the file.
+    /// </summary>
+    public const int MaxRank = 8;
+
     private sealed record Entry(string Name, TensorDType DType, int[] Shape, long Begin, long End);
 
-    public static SafeTensors Parse(ReadOnlySpan<byte> file, string name)
+    /// <summary>Parses a whole file; the tensors are slices of <paramref name="file"/>, which must not change afterwards.</summary>
+    public static SafeTensors Parse(ReadOnlyMemory<byte> file, string name)
     {
         if (file.Length < LengthPrefixBytes)
             throw new DigitsException(name, $"truncated, file has {file.Length} bytes, too short for the 8-byte header length");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file.Span);
         if (headerLength > SafeTensors.MaxHeaderBytes)
             throw new DigitsException(name,
                 $"header length says {headerLength} bytes, over the {SafeTensors.MaxHeaderBytes / 1_000_000} MB limit (not a safetensors file?)");
@@ -44,16 +52,19 @@ internal static class SafeTensorsReader
         var data = file[(int)dataStart..];
         var tensors = new List<TensorData>(entries.Count);
         foreach (var e in entries)
-            tensors.Add(new TensorData(e.Name, e.DType, e.Shape, data[(int)e.Begin..(int)e.End].ToArray()));
+            tensors.Add(new TensorData(e.Name, e.DType, e.Shape, data[(int)e.Begin..(int)e.End]));
         return new SafeTensors(tensors, metadata);
     }
 
-    private static (Dictionary<string, string> Metadata, List<Entry> Entries) ParseHeader(ReadOnlySpan<byte> header, string name)
+    private static (Dictionary<string, string> Metadata, List<Entry> Entries) ParseHeader(ReadOnlyMemory<byte> header, string name)
     {
+        // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException.
+        if (!Utf8.IsValid(header.Span))
+            throw BadHeader(name, "not valid UTF-8");
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(header.ToArray());
+            document = JsonDocument.Parse(header);
         }
         catch (JsonException e)
         {
@@ -102,10 +113,10 @@ internal static class SafeTensorsReader
         if (!TensorDTypeExtensions.TryParseHeaderName(dtypeName, out var dtype))
             throw new DigitsException(name, $"tensor '{tensor}' has dtype '{dtypeName}', this build reads F32, F64, I32, I64 and U8");
 
-        int[] shape = ReadIntegers(value, "shape", tensor, name)
+        int[] shape = ReadIntegers(value, "shape", MaxRank, tensor, name)
             .Select(d => d <= int.MaxValue ? (int)d : throw BadHeader(name, $"tensor '{tensor}' has dimension {d}, over {int.MaxValue}"))
             .ToArray();
-        long[] offsets = ReadIntegers(value, "data_offsets", tensor, name);
+        long[] offsets = ReadIntegers(value, "data_offsets", 2, tensor, name);
         if (offsets.Length != 2)
             throw BadHeader(name, $"tensor '{tensor}' has {offsets.Length} data_offsets, expected 2: [begin, end]");
         var (begin, end) = (offsets[0], offsets[1]);
@@ -127,12 +138,15 @@ internal static class SafeTensorsReader
         return new Entry(tensor, dtype, shape, begin, end);
     }
 
-    /// <summary>An array of non-negative integers such as <c>shape</c> or <c>data_offsets</c>.</summary>
-    private static long[] ReadIntegers(JsonElement entry, string field, string tensor, string name)
+    /// <summary>An array of at most <paramref name="maxCount"/> non-negative integers, such as <c>shape</c> or <c>data_offsets</c>.</summary>
+    private static long[] ReadIntegers(JsonElement entry, string field, int maxCount, string tensor, string name)
     {
         if (!entry.TryGetProperty(field, out var array) || array.ValueKind != JsonValueKind.Array)
             throw BadHeader(name, $"tensor '{tensor}' has no {field} array");
-        var values = new long[array.GetArrayLength()];
+        int count = array.GetArrayLength();
+        if (count > maxCount)
+            throw BadHeader(name, $"tensor '{tensor}' {field} has {count} values, more than the {maxCount} this build reads");
+        var values = new long[count];
         int i = 0;
         foreach (var item in array.EnumerateArray())
         {
@@ -174,7 +188,7 @@ internal static class SafeTensorsReader
     }
 
     /// <summary>A size in decimal units (1 MB = 10^6 bytes), exact below 10 kB.</summary>
-    private static string ByteSize(long bytes) => bytes switch
+    internal static string ByteSize(long bytes) => bytes switch
     {
         < 10_000 => $"{bytes} bytes",
         < 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e3:0.#} kB"),

@@ -10,23 +10,31 @@ namespace Digits.Persistence;
 /// </summary>
 public sealed class TensorData
 {
-    private readonly byte[] _bytes;
+    private readonly ReadOnlyMemory<byte> _bytes;
     private readonly int[] _shape;
 
     /// <summary>Wraps raw bytes; the caller hands over <paramref name="bytes"/> and must not change it afterwards.</summary>
     /// <exception cref="ArgumentException">The name is empty or reserved, a dimension is negative, or the byte count does not match the shape.</exception>
     public TensorData(string name, TensorDType dtype, ReadOnlySpan<int> shape, byte[] bytes)
+        : this(name, dtype, shape, (ReadOnlyMemory<byte>)(bytes ?? throw new ArgumentNullException(nameof(bytes))))
+    {
+    }
+
+    /// <summary>
+    /// Wraps a slice of a larger buffer, such as a whole model file, without copying it: loading a file then costs
+    /// its size once, not twice. The buffer must not change while the tensor is in use.
+    /// </summary>
+    internal TensorData(string name, TensorDType dtype, ReadOnlySpan<int> shape, ReadOnlyMemory<byte> bytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(bytes);
         if (name == SafeTensors.MetadataKey)
             throw new ArgumentException($"'{SafeTensors.MetadataKey}' is reserved for metadata", nameof(name));
         long count = ElementCountOf(shape)
             ?? throw new ArgumentException($"shape {FormatShape(shape)} has a negative dimension", nameof(shape));
         long needed = count * dtype.ElementSize();
-        if (needed != bytes.LongLength)
+        if (needed != bytes.Length)
             throw new ArgumentException(
-                $"tensor '{name}': shape {FormatShape(shape)} of {dtype.HeaderName()} needs {needed} bytes, got {bytes.LongLength}",
+                $"tensor '{name}': shape {FormatShape(shape)} of {dtype.HeaderName()} needs {needed} bytes, got {bytes.Length}",
                 nameof(bytes));
         Name = name;
         DType = dtype;
@@ -43,10 +51,10 @@ public sealed class TensorData
     public IReadOnlyList<int> Shape => _shape;
 
     /// <summary>Number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
-    public long ElementCount => _bytes.LongLength / DType.ElementSize();
+    public long ElementCount => _bytes.Length / DType.ElementSize();
 
     /// <summary>The raw little-endian bytes, row-major.</summary>
-    public ReadOnlySpan<byte> Bytes => _bytes;
+    public ReadOnlySpan<byte> Bytes => _bytes.Span;
 
     public static TensorData FromFloats(string name, ReadOnlySpan<float> values, params ReadOnlySpan<int> shape) =>
         new(name, TensorDType.F32, shape, MemoryMarshal.AsBytes(values).ToArray());
@@ -96,6 +104,6 @@ public sealed class TensorData
 
     private ReadOnlySpan<byte> BytesOf(TensorDType expected) =>
         DType == expected
-            ? _bytes
+            ? _bytes.Span
             : throw new InvalidOperationException($"tensor '{Name}' is {DType.HeaderName()}, not {expected.HeaderName()}");
 }

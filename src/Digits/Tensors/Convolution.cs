@@ -61,15 +61,16 @@ public static unsafe class Convolution
         }
         int chunks = Chunks(batch);
         int perChunk = (Math.Max(batch, 1) + chunks - 1) / chunks;
-        return Math.Clamp(GroupFloats / Math.Max(1, g.ColumnRows * g.OutputPlane), 1, perChunk);
+        return (int)Math.Clamp(GroupFloats / Math.Max(1L, (long)g.ColumnRows * g.OutputPlane), 1, perChunk);
     }
 
-    /// <summary>Floats of scratch that <see cref="Forward"/> and <see cref="Backward"/> need for up to <paramref name="batch"/> images.</summary>
-    public static int ScratchLength(in ConvolutionGeometry g, int batch) => Chunks(batch) * ChunkScratch(g, batch);
+    /// <summary>Floats of scratch that <see cref="Forward"/> and <see cref="Backward"/> need for up to <paramref name="batch"/> images,
+    /// in 64-bit arithmetic, since a loader sizes a declared convolution with it before deciding whether to build it.</summary>
+    public static long ScratchLength(in ConvolutionGeometry g, int batch) => Chunks(batch) * ChunkScratch(g, batch);
 
     /// <summary>One chunk's scratch: its group's im2col matrix, its group's outputs side by side, and its weight-gradient partial.</summary>
-    private static int ChunkScratch(in ConvolutionGeometry g, int batch) =>
-        GroupSize(g, batch) * (g.ColumnRows + g.OutChannels) * g.OutputPlane + g.WeightSize + g.OutChannels;
+    private static long ChunkScratch(in ConvolutionGeometry g, int batch) =>
+        (long)GroupSize(g, batch) * ((long)g.ColumnRows + g.OutChannels) * g.OutputPlane + g.WeightSize + g.OutChannels;
 
     /// <summary>
     /// inp is (B,C,H,W), weight is (OC,C,KH,KW), bias is (OC), out is (B,OC,OH,OW). Overwrites out.
@@ -123,7 +124,7 @@ public static unsafe class Convolution
         {
             WorkerPool.For(chunks, new BackwardChunk(g, batch, wantInput ? pDinp : null, pDout, pInp, pWeight, pScratch));
         }
-        int chunkScratch = ChunkScratch(g, batch);
+        int chunkScratch = (int)ChunkScratch(g, batch);
         int partialLength = g.WeightSize + g.OutChannels;
         for (int chunk = 0; chunk < chunks; chunk++)
         {
