@@ -90,8 +90,10 @@ public sealed class SmoSolver
     }
 
     /// <summary>Runs SMO from α = 0 to the tolerance, or to 100·n (at least 10⁷) steps, as libsvm.</summary>
+    /// <param name="cancellationToken">Checked every min(n, 1000) steps, with the shrinking, so a cancelled solve stops
+    /// within milliseconds and throws <see cref="OperationCanceledException"/>.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public SmoSolution Solve()
+    public SmoSolution Solve(CancellationToken cancellationToken = default)
     {
         Array.Clear(_alpha);
         Array.Fill(_gradient, -1.0);
@@ -109,6 +111,7 @@ public sealed class SmoSolver
         {
             if (--untilShrink == 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 untilShrink = Math.Min(_n, 1000);
                 if (_shrinking)
                     Shrink();
