@@ -26,7 +26,7 @@ internal static class EvaluateCommand
             var classifier = ModelLoader.Load(path);
             var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
             var test = loaded.Test;
-            var result = Evaluator.Evaluate(classifier, test.Pixels, test.Labels, test.Count);
+            var result = Evaluator.Evaluate(classifier, test.Pixels, test.Labels, test.Count, cancellationToken: ct);
             if (parsed.GetValue(confusion) is { } confusionPath)
                 ConfusionMatrixChart.Save(result.Matrix, confusionPath, ConfusionMatrixChart.Title(classifier.Name, "test", result.Accuracy));
             if (parsed.GetValue(errors) is { } errorsPath)

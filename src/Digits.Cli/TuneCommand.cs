@@ -16,17 +16,17 @@ namespace Digits.Cli;
 internal static class TuneCommand
 {
     /// <summary>What can be tuned for each kind, and how one setting is fitted.</summary>
-    private static readonly Dictionary<string, (string[] Parameters, string DefaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, FixedSettings, IClassifier> Fit)> Kinds = new()
+    private static readonly Dictionary<string, (string[] Parameters, string DefaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, FixedSettings, CancellationToken, IClassifier> Fit)> Kinds = new()
     {
         ["logreg"] = (["C"], "C=0.01,0.03,0.1,0.3,1",
-            (train, p, s) => new SoftmaxRegressionTrainer(new SoftmaxRegressionOptions { C = p["C"], Deskew = s.Deskew }).Fit(train)),
+            (train, p, s, ct) => new SoftmaxRegressionTrainer(new SoftmaxRegressionOptions { C = p["C"], Deskew = s.Deskew }).Fit(train, cancellationToken: ct)),
         ["linear-svm"] = (["C"], "C=0.003,0.01,0.03,0.1,0.3",
-            (train, p, s) => new LinearSvmTrainer(new LinearSvmOptions { C = p["C"], Deskew = s.Deskew }).Fit(train)),
+            (train, p, s, ct) => new LinearSvmTrainer(new LinearSvmOptions { C = p["C"], Deskew = s.Deskew }).Fit(train, ct)),
         ["svm"] = (["C", "gamma"], "C=1,5,10;gamma=0.01,0.02,0.05",
-            (train, p, s) => new KernelSvmTrainer(new KernelSvmOptions
+            (train, p, s, ct) => new KernelSvmTrainer(new KernelSvmOptions
             {
                 C = p["C"], Gamma = p["gamma"], Kernel = s.Kernel, Degree = s.Degree, Coef0 = s.Coef0, Deskew = s.Deskew, Threads = 1,
-            }).Fit(train)),
+            }).Fit(train, ct)),
     };
 
     /// <summary>The settings every trial shares: preprocessing, and for the kernel SVM the kernel's form.</summary>
@@ -40,7 +40,7 @@ internal static class TuneCommand
         return tune;
     }
 
-    private static Command CreateFor(string kind, string[] parameters, string defaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, FixedSettings, IClassifier> fit)
+    private static Command CreateFor(string kind, string[] parameters, string defaultGrid, Func<LabeledImages, IReadOnlyDictionary<string, double>, FixedSettings, CancellationToken, IClassifier> fit)
     {
         var kernel = new Option<string>("--kernel") { Description = "rbf: exp(-gamma·|x-y|²), or poly: (gamma·x·y + coef0)^degree", DefaultValueFactory = _ => "rbf", HelpName = "rbf|poly" };
         kernel.AcceptOnlyFromAmong("rbf", "poly");
@@ -117,7 +117,7 @@ internal static class TuneCommand
 
             var gate = new Lock();
             int done = 0;
-            var result = ParameterSearch.Run(data, settings, k, seed, (train, p) => fit(train, p, fixedSettings), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
+            var result = ParameterSearch.Run(data, settings, k, seed, (train, p, token) => fit(train, p, fixedSettings, token), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
             {
                 lock (gate)
                     terminal.Log($"trial {++done}/{settings.Count} {Format(trial.Parameters)} cv={trial.CvMean:F4}±{trial.CvStd:F4} time={trial.Seconds:F1}s");
