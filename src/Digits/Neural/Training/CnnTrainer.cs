@@ -19,14 +19,14 @@ namespace Digits.Neural.Training;
 /// Cancellation is checked after every batch: training stops there, the best checkpoint stays as it was, and the
 /// result is marked <see cref="CnnTrainingResult.Interrupted"/> and holds the best model so far. Progress is
 /// reported synchronously on the training thread, so a reporter can cancel from inside it.
+/// <see cref="CnnTrainingOptions.Threads"/> sets the process-wide <see cref="WorkerPool.Threads"/> for the duration of
+/// a call and restores it afterwards, so train one model at a time per process.
 /// <para>
 /// Divergence is checked after every batch (its loss) and at the end of every epoch (the weights and BatchNorm
 /// statistics, then the validation loss): once one is NaN or infinite, training stops at once and throws
 /// <see cref="TrainingDivergedException"/> with the best finished epoch's model. Checkpoints are written only after
 /// those checks pass, so a checkpoint file never holds non-finite weights.
 /// </para>
-/// <see cref="CnnTrainingOptions.Threads"/> sets the process-wide <see cref="WorkerPool.Threads"/> for the duration of
-/// a call and restores it afterwards, so train one model at a time per process.
 /// </remarks>
 public sealed class CnnTrainer(CnnRecipe recipe)
 {
