@@ -30,7 +30,7 @@ internal static class EvaluateCommand
             OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], loaded.Location.Paths.Values);
             var testSet = DataCommands.CheckTestSet(loaded);
             var test = loaded.Test;
-            var result = Evaluator.Evaluate(classifier, test.Pixels, test.Labels, test.Count);
+            var result = Evaluator.Evaluate(classifier, test.Pixels, test.Labels, test.Count, cancellationToken: ct);
             if (confusionPath is not null)
             {
                 ConfusionMatrixChart.Save(result.Matrix, confusionPath, ConfusionMatrixChart.Title(classifier.Name, "test", result.Accuracy));

@@ -28,7 +28,7 @@ internal static class TrainClassicalCommand
             };
             UsageMessages.Validate(options.Validate);
             return TrainingRun.RunAsync(parsed, "logreg", null, validation, (data, terminal, token) =>
-                Fit(data, set => new SoftmaxRegressionTrainer(options).Fit(set)), ct);
+                Fit(data, set => new SoftmaxRegressionTrainer(options).Fit(set, cancellationToken: token), token), ct);
         });
         return cmd;
     }
@@ -59,7 +59,7 @@ internal static class TrainClassicalCommand
             };
             UsageMessages.Validate(options.Validate);
             return TrainingRun.RunAsync(parsed, "linear-svm", null, validation, (data, terminal, token) =>
-                Fit(data, set => new LinearSvmTrainer(options).Fit(set)), ct);
+                Fit(data, set => new LinearSvmTrainer(options).Fit(set, token), token), ct);
         });
         return cmd;
     }
@@ -102,17 +102,18 @@ internal static class TrainClassicalCommand
             };
             UsageMessages.Validate(options.Validate);
             return TrainingRun.RunAsync(parsed, "svm", null, validation, (data, terminal, token) =>
-                Fit(data, set => new KernelSvmTrainer(options).Fit(set, token)), ct);
+                Fit(data, set => new KernelSvmTrainer(options).Fit(set, token), token), ct);
         });
         return cmd;
     }
 
     /// <summary>Fits on the training part and scores the validation part, if any.</summary>
-    public static TrainedModel Fit(TrainingData data, Func<Data.LabeledImages, Persistence.IPersistableModel> fit)
+    public static TrainedModel Fit(TrainingData data, Func<Data.LabeledImages, Persistence.IPersistableModel> fit, CancellationToken ct)
     {
         var (train, validation) = data.Materialize();
         var model = fit(train);
-        double? validationAccuracy = validation is null ? null : Evaluator.Evaluate(model, validation.Pixels, validation.Labels, validation.Count).Accuracy;
+        double? validationAccuracy = validation is null ? null
+            : Evaluator.Evaluate(model, validation.Pixels, validation.Labels, validation.Count, cancellationToken: ct).Accuracy;
         return new TrainedModel(model, validationAccuracy, null, false);
     }
 }

@@ -24,12 +24,12 @@ internal static class TuneCommand
         ["logreg"] = (["C"], "C=0.01,0.03,0.1,0.3,1", (p, s) =>
         {
             var options = new SoftmaxRegressionOptions { C = p.GetValueOrDefault("C", SoftmaxRegressionOptions.Defaults.C), Deskew = s.Deskew };
-            return new Trial(options.Validate, train => new SoftmaxRegressionTrainer(options).Fit(train));
+            return new Trial(options.Validate, (train, ct) => new SoftmaxRegressionTrainer(options).Fit(train, cancellationToken: ct));
         }),
         ["linear-svm"] = (["C"], "C=0.003,0.01,0.03,0.1,0.3", (p, s) =>
         {
             var options = new LinearSvmOptions { C = p.GetValueOrDefault("C", LinearSvmOptions.Defaults.C), Deskew = s.Deskew };
-            return new Trial(options.Validate, train => new LinearSvmTrainer(options).Fit(train));
+            return new Trial(options.Validate, (train, ct) => new LinearSvmTrainer(options).Fit(train, ct));
         }),
         ["svm"] = (["C", "gamma"], "C=1,5,10;gamma=0.01,0.02,0.05", (p, s) =>
         {
@@ -38,12 +38,12 @@ internal static class TuneCommand
                 C = p.GetValueOrDefault("C", KernelSvmOptions.Defaults.C), Gamma = p.GetValueOrDefault("gamma", KernelSvmOptions.Defaults.Gamma),
                 Kernel = s.Kernel, Degree = s.Degree, Coef0 = s.Coef0, Deskew = s.Deskew, Threads = 1,
             };
-            return new Trial(options.Validate, train => new KernelSvmTrainer(options).Fit(train));
+            return new Trial(options.Validate, (train, ct) => new KernelSvmTrainer(options).Fit(train, ct));
         }),
     };
 
     /// <summary>One setting of a kind's options: its argument check and its fit.</summary>
-    private sealed record Trial(Action Validate, Func<LabeledImages, IClassifier> Fit);
+    private sealed record Trial(Action Validate, Func<LabeledImages, CancellationToken, IClassifier> Fit);
 
     /// <summary>The settings every trial shares: preprocessing, and for the kernel SVM the kernel's form.</summary>
     private sealed record FixedSettings(bool Deskew, SvmKernelType Kernel, int Degree, double Coef0);
@@ -137,7 +137,7 @@ internal static class TuneCommand
 
             var gate = new Lock();
             int done = 0;
-            var result = ParameterSearch.Run(data, settings, k, seed, (train, p) => build(p, fixedSettings).Fit(train), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
+            var result = ParameterSearch.Run(data, settings, k, seed, (train, p, token) => build(p, fixedSettings).Fit(train, token), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
             {
                 lock (gate)
                     terminal.Log($"trial {++done}/{settings.Count} {Format(trial.Parameters)} cv={trial.CvMean:F4}±{trial.CvStd:F4} time={trial.Seconds:F1}s");

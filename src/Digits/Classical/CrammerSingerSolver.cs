@@ -29,9 +29,10 @@ internal static unsafe class CrammerSingerSolver
     /// <summary>
     /// Solves on <paramref name="samples"/> with labels in 0..classes−1. Writes W (classes × (features + 1), each
     /// class's weights then its bias) and returns the passes taken and whether the tolerance was met.
+    /// <paramref name="cancellationToken"/> is checked before every pass.
     /// </summary>
     public static DualSolverOutcome Solve(SparsePixels samples, ReadOnlySpan<byte> labels, int classes, double c,
-        double tolerance, int maxPasses, Rng rng, Span<float> w)
+        double tolerance, int maxPasses, Rng rng, Span<float> w, CancellationToken cancellationToken = default)
     {
         int n = samples.Count, stride = w.Length / classes, d = stride - 1;
         float[] byFeature = new float[stride * classes];
@@ -45,6 +46,7 @@ internal static unsafe class CrammerSingerSolver
         var outcome = new DualSolverOutcome(maxPasses, false);
         for (int pass = 1; pass <= maxPasses; pass++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             rng.Shuffle(order.AsSpan());
             double spread = 0;
             foreach (int i in order)

@@ -10,8 +10,9 @@ internal static class CrossValidatedDecisions
     /// <param name="features">The pair's n points (n × dimension, row-major).</param>
     /// <param name="folds">k ≥ 2; points are dealt into folds in the order of a shuffle drawn from <paramref name="rng"/>.</param>
     /// <param name="cacheBytes">Kernel-cache bound for each fold's solver.</param>
+    /// <param name="cancellationToken">Passed to each fold's solver.</param>
     public static double[] Compute(SvmKernel kernel, float[] features, int dimension, sbyte[] labels, int folds, Rng rng,
-        KernelSvmOptions options, long cacheBytes, bool parallelGemm)
+        KernelSvmOptions options, long cacheBytes, bool parallelGemm, CancellationToken cancellationToken = default)
     {
         int n = labels.Length;
         var order = new int[n];
@@ -41,7 +42,7 @@ internal static class CrossValidatedDecisions
             }
             float[] trainFeatures = Gather(features, dimension, train);
             var q = new SignedKernelMatrix(kernel, trainFeatures, dimension, trainLabels, cacheBytes, parallelGemm);
-            var solution = new SmoSolver(q, trainLabels, options.C, options.Tolerance, options.Shrinking, options.BlockRows).Solve();
+            var solution = new SmoSolver(q, trainLabels, options.C, options.Tolerance, options.Shrinking, options.BlockRows).Solve(cancellationToken);
             Predict(kernel, features, dimension, held, trainFeatures, trainLabels, solution, decisions, parallelGemm);
         }
         return decisions;

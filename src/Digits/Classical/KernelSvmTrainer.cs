@@ -38,8 +38,9 @@ public sealed class KernelSvmTrainer
     public KernelSvmTrainingStatistics? LastStatistics { get; private set; }
 
     /// <summary>
-    /// Fits every one-vs-one pair. <paramref name="cancellationToken"/> is checked before each pair starts, so a
-    /// cancelled fit stops once the pairs in flight are done and throws <see cref="OperationCanceledException"/>.
+    /// Fits every one-vs-one pair. <paramref name="cancellationToken"/> is checked before each pair starts and
+    /// inside every pair's solvers (see <see cref="SmoSolver.Solve"/>), so a cancelled fit stops within milliseconds
+    /// and throws <see cref="OperationCanceledException"/>.
     /// </summary>
     /// <exception cref="DigitsException">A class has no images, or the images are not 28×28.</exception>
     public KernelSvm Fit(LabeledImages data, CancellationToken cancellationToken = default)
@@ -115,7 +116,7 @@ public sealed class KernelSvmTrainer
                 {
                     int p = order[taken];
                     results[p] = SolvePair(p, kernel, features, members[pairs[p].First], members[pairs[p].Second],
-                        cacheBytes, parallelGemm: workers == 1);
+                        cacheBytes, parallelGemm: workers == 1, cancellationToken);
                 }
             }
             catch (Exception e)
@@ -143,7 +144,7 @@ public sealed class KernelSvmTrainer
     private sealed record PairResult(int[] Indices, SmoSolution Solution, PlattSigmoid Sigmoid, long RowsComputed);
 
     private PairResult SolvePair(int pair, SvmKernel kernel, float[] features, List<int> first, List<int> second,
-        long cacheBytes, bool parallelGemm)
+        long cacheBytes, bool parallelGemm, CancellationToken cancellationToken)
     {
         int n = first.Count + second.Count;
         var indices = new int[n];
@@ -163,11 +164,11 @@ public sealed class KernelSvmTrainer
                 destination[c] = source[columns[c]];
         }
         var q = new SignedKernelMatrix(kernel, pairFeatures, d, labels, cacheBytes, parallelGemm);
-        var solution = new SmoSolver(q, labels, _options.C, _options.Tolerance, _options.Shrinking, _options.BlockRows).Solve();
+        var solution = new SmoSolver(q, labels, _options.C, _options.Tolerance, _options.Shrinking, _options.BlockRows).Solve(cancellationToken);
         double[] calibration = _options.ProbabilityFolds == 0
             ? solution.TrainingDecisions
             : CrossValidatedDecisions.Compute(kernel, pairFeatures, d, labels, _options.ProbabilityFolds,
-                Rng.Derive((ulong)_options.Seed, (ulong)pair), _options, cacheBytes, parallelGemm);
+                Rng.Derive((ulong)_options.Seed, (ulong)pair), _options, cacheBytes, parallelGemm, cancellationToken);
         var sigmoid = PlattSigmoid.Fit(calibration, labels);
         return new PairResult(indices, solution, sigmoid, q.RowsComputed);
     }

@@ -58,13 +58,17 @@ public sealed class Lbfgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// the last accepted point, whatever the stop reason.
     /// </summary>
     /// <param name="onStep">Called after every accepted step (for progress logs and tests); may be null.</param>
-    public LbfgsResult Minimize(DifferentiableFunction<T> function, Span<T> x, Action<LbfgsStep>? onStep = null)
+    /// <param name="cancellationToken">Checked before every objective evaluation, line searches included, so a
+    /// cancelled minimization stops within one evaluation and throws <see cref="OperationCanceledException"/>.</param>
+    public LbfgsResult Minimize(DifferentiableFunction<T> function, Span<T> x, Action<LbfgsStep>? onStep = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(function);
         if (x.Length != Dimension)
             throw new ArgumentException($"has {x.Length} elements, the optimizer was made for {Dimension}", nameof(x));
 
         int m = _options.Memory;
+        cancellationToken.ThrowIfCancellationRequested();
         double objective = function(x, _gradient);
         int evaluations = 1;
         double gradientNorm = MaxMagnitude(_gradient);
@@ -87,7 +91,8 @@ public sealed class Lbfgs<T> where T : unmanaged, IFloatingPointIeee754<T>
                 slope = Dot(_gradient, _direction);
             }
             double initialStep = stored == 0 ? Math.Min(1, 1 / Math.Sqrt(-slope)) : 1;
-            var outcome = LineSearch.Search(function, x, objective, slope, _direction, initialStep, _trialX, _trialGradient, _options);
+            var outcome = LineSearch.Search(function, x, objective, slope, _direction, initialStep, _trialX, _trialGradient, _options,
+                cancellationToken);
             evaluations += outcome.Evaluations;
             if (!outcome.Found)
                 return new LbfgsResult(objective, gradientNorm, iteration - 1, evaluations, LbfgsStopReason.LineSearchFailed);

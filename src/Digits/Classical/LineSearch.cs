@@ -27,10 +27,12 @@ internal static class LineSearch
     /// <summary>
     /// Searches along <paramref name="direction"/> from <paramref name="x"/>, where f = <paramref name="objective"/>
     /// and φ'(0) = <paramref name="slope"/> &lt; 0. On success <paramref name="trialX"/> and
-    /// <paramref name="trialGradient"/> hold the accepted point and its gradient.
+    /// <paramref name="trialGradient"/> hold the accepted point and its gradient. <paramref name="cancellationToken"/>
+    /// is checked before every evaluation.
     /// </summary>
     public static Outcome Search<T>(DifferentiableFunction<T> function, ReadOnlySpan<T> x, double objective, double slope,
-        ReadOnlySpan<T> direction, double initialStep, Span<T> trialX, Span<T> trialGradient, LbfgsOptions options)
+        ReadOnlySpan<T> direction, double initialStep, Span<T> trialX, Span<T> trialGradient, LbfgsOptions options,
+        CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double c1 = options.SufficientDecrease, c2 = options.Curvature;
@@ -39,15 +41,15 @@ internal static class LineSearch
         int evaluations = 0;
         while (evaluations < options.MaxLineSearchEvaluations)
         {
-            (double value, double stepSlope) = Evaluate(function, x, direction, step, trialX, trialGradient);
+            (double value, double stepSlope) = Evaluate(function, x, direction, step, trialX, trialGradient, cancellationToken);
             evaluations++;
             if (value > objective + c1 * step * slope || (evaluations > 1 && value >= previousValue) || !double.IsFinite(value))
-                return Zoom(function, x, objective, slope, direction, trialX, trialGradient, options, evaluations,
+                return Zoom(function, x, objective, slope, direction, trialX, trialGradient, options, cancellationToken, evaluations,
                     previousStep, previousValue, previousSlope, step, value, stepSlope);
             if (Math.Abs(stepSlope) <= -c2 * slope)
                 return new Outcome(true, step, value, stepSlope, evaluations);
             if (stepSlope >= 0)
-                return Zoom(function, x, objective, slope, direction, trialX, trialGradient, options, evaluations,
+                return Zoom(function, x, objective, slope, direction, trialX, trialGradient, options, cancellationToken, evaluations,
                     step, value, stepSlope, previousStep, previousValue, previousSlope);
             (previousStep, previousValue, previousSlope) = (step, value, stepSlope);
             if (step >= MaxStep)
@@ -62,7 +64,8 @@ internal static class LineSearch
     /// interval between it and <paramref name="high"/> holds steps that satisfy both conditions.
     /// </summary>
     private static Outcome Zoom<T>(DifferentiableFunction<T> function, ReadOnlySpan<T> x, double objective, double slope,
-        ReadOnlySpan<T> direction, Span<T> trialX, Span<T> trialGradient, LbfgsOptions options, int evaluations,
+        ReadOnlySpan<T> direction, Span<T> trialX, Span<T> trialGradient, LbfgsOptions options,
+        CancellationToken cancellationToken, int evaluations,
         double low, double lowValue, double lowSlope, double high, double highValue, double highSlope)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -73,7 +76,7 @@ internal static class LineSearch
             if (width <= 1e-12 * Math.Max(Math.Abs(low), Math.Abs(high)) || width == 0)
                 break;
             double step = TrialStep(low, lowValue, lowSlope, high, highValue, highSlope);
-            (double value, double stepSlope) = Evaluate(function, x, direction, step, trialX, trialGradient);
+            (double value, double stepSlope) = Evaluate(function, x, direction, step, trialX, trialGradient, cancellationToken);
             evaluations++;
             if (value > objective + c1 * step * slope || value >= lowValue || !double.IsFinite(value))
             {
@@ -110,9 +113,10 @@ internal static class LineSearch
 
     /// <summary>φ(step) and φ'(step): writes x + step·d and the gradient there into the trial buffers.</summary>
     private static (double Value, double Slope) Evaluate<T>(DifferentiableFunction<T> function, ReadOnlySpan<T> x,
-        ReadOnlySpan<T> direction, double step, Span<T> trialX, Span<T> trialGradient)
+        ReadOnlySpan<T> direction, double step, Span<T> trialX, Span<T> trialGradient, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        cancellationToken.ThrowIfCancellationRequested();
         TensorPrimitives.MultiplyAdd(direction, T.CreateChecked(step), x, trialX);
         double value = function(trialX, trialGradient);
         return (value, double.CreateChecked(TensorPrimitives.Dot(trialGradient, direction)));

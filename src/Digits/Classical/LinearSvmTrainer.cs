@@ -24,7 +24,9 @@ public sealed class LinearSvmTrainer
     public LinearSvmOptions Options => _options;
 
     /// <summary>Fits on every image of <paramref name="train"/>.</summary>
-    public LinearSvm Fit(LabeledImages train)
+    /// <param name="cancellationToken">Checked before every pass of the solver over the images; a cancelled fit
+    /// throws <see cref="OperationCanceledException"/>.</param>
+    public LinearSvm Fit(LabeledImages train, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (train.Count == 0)
@@ -37,39 +39,57 @@ public sealed class LinearSvmTrainer
         var samples = new SparsePixels(pixels.Span, n);
         float[] weights = new float[classes * d], bias = new float[classes];
         if (_options.Multiclass == LinearSvmMulticlass.CrammerSinger)
-            FitCrammerSinger(samples, train.Labels, classes, weights, bias);
+            FitCrammerSinger(samples, train.Labels, classes, weights, bias, cancellationToken);
         else
-            FitOneVsRest(samples, train.Labels, classes, weights, bias);
+            FitOneVsRest(samples, train.Labels, classes, weights, bias, cancellationToken);
         var labels = classes == ModelMetadata.DigitLabels.Count ? ModelMetadata.DigitLabels
             : Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
         LinearSvmLoss? loss = _options.Multiclass == LinearSvmMulticlass.OneVsRest ? _options.Loss : null;
         return new LinearSvm(weights, bias, _options.Deskew, _options.Multiclass, loss, labels);
     }
 
-    private void FitOneVsRest(SparsePixels samples, byte[] labels, int classes, float[] weights, float[] bias)
+    private void FitOneVsRest(SparsePixels samples, byte[] labels, int classes, float[] weights, float[] bias,
+        CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = _options.Threads == 0 ? Environment.ProcessorCount : _options.Threads,
+            CancellationToken = cancellationToken,
+        };
+        try
+        {
+            Parallel.For(0, classes, parallel, c => FitOneClass(samples, labels, c, weights, bias, cancellationToken));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OperationCanceledException))
+        {
+            // Classes in flight when the token fired stop at their next pass; report that as one cancellation.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+    }
+
+    /// <summary>Class <paramref name="c"/> against the rest: its row of the weights and its bias.</summary>
+    private void FitOneClass(SparsePixels samples, byte[] labels, int c, float[] weights, float[] bias,
+        CancellationToken cancellationToken)
     {
         const int d = PixelFeatures.Count;
         int n = samples.Count;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads == 0 ? Environment.ProcessorCount : _options.Threads };
-        Parallel.For(0, classes, parallel, c =>
-        {
-            var positive = new bool[n];
-            for (int i = 0; i < n; i++)
-                positive[i] = labels[i] == c;
-            var w = new float[d + 1];
-            DualCoordinateDescent.Solve(samples, positive, _options.C, _options.Loss, _options.Tolerance,
-                _options.MaxPasses, _options.Shrinking, Rng.Derive((ulong)_options.Seed, (ulong)c), w, new double[n]);
-            w.AsSpan(0, d).CopyTo(weights.AsSpan(c * d, d));
-            bias[c] = w[d];
-        });
+        var positive = new bool[n];
+        for (int i = 0; i < n; i++)
+            positive[i] = labels[i] == c;
+        var w = new float[d + 1];
+        DualCoordinateDescent.Solve(samples, positive, _options.C, _options.Loss, _options.Tolerance,
+            _options.MaxPasses, _options.Shrinking, Rng.Derive((ulong)_options.Seed, (ulong)c), w, new double[n], cancellationToken);
+        w.AsSpan(0, d).CopyTo(weights.AsSpan(c * d, d));
+        bias[c] = w[d];
     }
 
-    private void FitCrammerSinger(SparsePixels samples, byte[] labels, int classes, float[] weights, float[] bias)
+    private void FitCrammerSinger(SparsePixels samples, byte[] labels, int classes, float[] weights, float[] bias,
+        CancellationToken cancellationToken)
     {
         const int d = PixelFeatures.Count;
         var w = new float[classes * (d + 1)];
         CrammerSingerSolver.Solve(samples, labels, classes, _options.C, _options.Tolerance, _options.MaxPasses,
-            new Rng((ulong)_options.Seed), w);
+            new Rng((ulong)_options.Seed), w, cancellationToken);
         for (int c = 0; c < classes; c++)
         {
             w.AsSpan(c * (d + 1), d).CopyTo(weights.AsSpan(c * d, d));

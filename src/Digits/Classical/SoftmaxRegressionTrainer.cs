@@ -23,17 +23,19 @@ public sealed class SoftmaxRegressionTrainer
 
     /// <summary>Fits on every image of <paramref name="train"/>.</summary>
     /// <param name="onStep">Called after each L-BFGS iteration, e.g. to log the objective; may be null.</param>
-    public SoftmaxRegression Fit(LabeledImages train, Action<LbfgsStep>? onStep = null)
+    /// <param name="cancellationToken">Checked before every objective evaluation (one full pass over the images, about
+    /// 0.1 s on 60k MNIST images); a cancelled fit throws <see cref="OperationCanceledException"/>.</param>
+    public SoftmaxRegression Fit(LabeledImages train, Action<LbfgsStep>? onStep = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         using var threads = new ThreadScope(_options.Threads);
         float[] features = PixelFeatures.UnitFloats(train, _options.Deskew);
-        return Fit(features, train.Labels, train.Count, train.ClassCount, _options, onStep);
+        return Fit(features, train.Labels, train.Count, train.ClassCount, _options, onStep, cancellationToken);
     }
 
     /// <summary>The fit on prepared features (see <see cref="PixelFeatures.UnitFloats"/>).</summary>
     internal static SoftmaxRegression Fit(float[] features, byte[] labels, int count, int classes,
-        SoftmaxRegressionOptions options, Action<LbfgsStep>? onStep)
+        SoftmaxRegressionOptions options, Action<LbfgsStep>? onStep, CancellationToken cancellationToken = default)
     {
         if (count == 0)
             throw new ArgumentException("has no images to train on", nameof(count));
@@ -46,7 +48,7 @@ public sealed class SoftmaxRegressionTrainer
             RelativeObjectiveTolerance = options.Tolerance,
         });
         float[] parameters = new float[objective.ParameterCount];
-        optimizer.Minimize(objective.Evaluate, parameters, onStep);
+        optimizer.Minimize(objective.Evaluate, parameters, onStep, cancellationToken);
         float[] weights = new float[classes * PixelFeatures.Count], bias = new float[classes];
         objective.ToModel(parameters, weights, bias);
         var labelNames = classes == ModelMetadata.DigitLabels.Count ? ModelMetadata.DigitLabels

@@ -16,9 +16,12 @@ public static class Evaluator
     /// <param name="images"><paramref name="count"/> × 784 bytes, 28×28 images laid end to end (more is ignored).</param>
     /// <param name="labels">The true class position of each image (more than <paramref name="count"/> is ignored).</param>
     /// <param name="progress">Told the number of images predicted so far after each batch.</param>
+    /// <param name="cancellationToken">Checked before every batch, so a cancelled evaluation stops within one batch's
+    /// predict call and throws <see cref="OperationCanceledException"/>. Lower <paramref name="batchSize"/> for a model
+    /// whose batch takes long (an SVM with many support vectors, a large ensemble).</param>
     public static EvaluationResult Evaluate(
         IClassifier model, ReadOnlySpan<byte> images, ReadOnlySpan<byte> labels, int count,
-        int batchSize = 1000, IProgress<int>? progress = null)
+        int batchSize = 1000, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -34,6 +37,7 @@ public static class Evaluator
         long elapsedTicks = 0;
         for (int start = 0; start < count; start += batchSize)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int n = Math.Min(batchSize, count - start);
             var batchProbabilities = probabilities.AsSpan(0, n * classCount);
             long before = Stopwatch.GetTimestamp();

@@ -16,8 +16,22 @@ public static class ParameterSearch
     /// <param name="settings">The combinations to try (from <see cref="ParameterGrid.Combinations"/> or <see cref="ParameterGrid.Sample"/>).</param>
     /// <param name="parallelTrials">How many trials run at once (each trial's own kernels may use more threads).</param>
     /// <param name="trialDone">Called after each trial, from the thread that ran it.</param>
+    /// <param name="cancellationToken">Checked before every trial, fold and evaluation batch; a fit that cannot take it
+    /// runs to its end first (use the overload whose fit takes the token to stop within fits too).</param>
     public static SearchResult Run(LabeledImages data, IReadOnlyList<IReadOnlyDictionary<string, double>> settings, int folds, ulong seed,
         Func<LabeledImages, IReadOnlyDictionary<string, double>, IClassifier> fit, int parallelTrials = 2,
+        Action<TrialResult>? trialDone = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        return Run(data, settings, folds, seed, (train, p, _) => fit(train, p), parallelTrials, trialDone, cancellationToken);
+    }
+
+    /// <summary>
+    /// As the other overload, with a <paramref name="fit"/> that takes the token, so that a cancelled search stops
+    /// inside the fits in flight (within the fit's own check interval) and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static SearchResult Run(LabeledImages data, IReadOnlyList<IReadOnlyDictionary<string, double>> settings, int folds, ulong seed,
+        Func<LabeledImages, IReadOnlyDictionary<string, double>, CancellationToken, IClassifier> fit, int parallelTrials = 2,
         Action<TrialResult>? trialDone = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);

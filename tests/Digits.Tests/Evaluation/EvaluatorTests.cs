@@ -58,6 +58,32 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void A_cancel_during_a_batch_stops_the_evaluation_before_the_next_batch()
+    {
+        using var cancel = new CancellationTokenSource();
+        var model = new FirstPixelClassifier(3);
+        var progress = new RecordingProgress();
+        byte[] firstPixels = [0, 1, 2, 0, 1, 2, 1];
+
+        Assert.Throws<OperationCanceledException>(() => Evaluator.Evaluate(model, Images(firstPixels), firstPixels, firstPixels.Length,
+            batchSize: 2, new CancelAfter(cancel, reports: 2, progress), cancel.Token));
+
+        Assert.Equal([2, 2], model.BatchSizes);
+        Assert.Equal([2, 4], progress.Reports);
+    }
+
+    /// <summary>Records progress and cancels once it has seen <paramref name="reports"/> reports.</summary>
+    private sealed class CancelAfter(CancellationTokenSource cancel, int reports, RecordingProgress inner) : IProgress<int>
+    {
+        public void Report(int value)
+        {
+            inner.Report(value);
+            if (inner.Reports.Count == reports)
+                cancel.Cancel();
+        }
+    }
+
+    [Fact]
     public void Evaluates_only_the_first_count_images()
     {
         var model = new FirstPixelClassifier(2);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using Digits.Data;
 using Digits.Evaluation;
 using Digits.Neural.Optimizers;
@@ -20,6 +21,12 @@ namespace Digits.Neural.Training;
 /// reported synchronously on the training thread, so a reporter can cancel from inside it.
 /// <see cref="CnnTrainingOptions.Threads"/> sets the process-wide <see cref="WorkerPool.Threads"/> for the duration of
 /// a call and restores it afterwards, so train one model at a time per process.
+/// <para>
+/// Divergence is checked after every batch (its loss) and at the end of every epoch (the weights and BatchNorm
+/// statistics, then the validation loss): once one is NaN or infinite, training stops at once and throws
+/// <see cref="TrainingDivergedException"/> with the best finished epoch's model. Checkpoints are written only after
+/// those checks pass, so a checkpoint file never holds non-finite weights.
+/// </para>
 /// </remarks>
 public sealed class CnnTrainer(CnnRecipe recipe)
 {
@@ -117,6 +124,10 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                 {
                     step.Run(batch);
                     batchNumber++;
+                    if (!float.IsFinite(step.LastLoss))
+                    {
+                        throw Diverged(DivergenceSignal.TrainingLoss, step.LastLoss, epoch + 1, batchNumber);
+                    }
                     double seconds = Stopwatch.GetElapsedTime(epochStarted).TotalSeconds;
                     progress?.Report(new TrainingProgress(epoch + 1, options.Epochs, batchNumber, batches.BatchesPerEpoch,
                         step.MeanLoss, step.Accuracy, step.Images / Math.Max(seconds, 1e-9)));
@@ -131,7 +142,16 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                     break;
                 }
 
+                if (!AllFinite(network.Parameters.Values) || !AllFinite(network.Parameters.Buffers))
+                {
+                    bool nan = TensorPrimitives.IsNaNAny<float>(network.Parameters.Values) || TensorPrimitives.IsNaNAny<float>(network.Parameters.Buffers);
+                    throw Diverged(DivergenceSignal.Weights, nan ? double.NaN : double.PositiveInfinity, epoch + 1, batchNumber);
+                }
                 (double Loss, double Accuracy)? validated = validator?.Evaluate();
+                if (validated is { Loss: var validationLoss } && !double.IsFinite(validationLoss))
+                {
+                    throw Diverged(DivergenceSignal.ValidationLoss, validationLoss, epoch + 1, batchNumber);
+                }
                 bool improved = validated is null || validated.Value.Accuracy > (bestAccuracy ?? double.NegativeInfinity);
                 var point = new LearningCurvePoint(epoch + 1, step.MeanLoss, step.Accuracy, validated?.Loss, validated?.Accuracy);
                 var summary = new EpochSummary(point, Stopwatch.GetElapsedTime(epochStarted).TotalSeconds, step.LastLearningRate, improved);
@@ -173,6 +193,12 @@ public sealed class CnnTrainer(CnnRecipe recipe)
             return new CnnTrainingResult(best, history, bestEpoch, bestAccuracy, interrupted, stoppedEarly,
                 Stopwatch.GetElapsedTime(started).TotalSeconds);
 
+            // Training has diverged; the best finished epoch (the checkpoint's, if any) is the last finite model.
+            TrainingDivergedException Diverged(DivergenceSignal signal, double value, int epochNumber, int batchNumber) =>
+                new(signal, value, epochNumber, batchNumber, step.LastLearningRate, options.LearningRate,
+                    bestValues is null ? null : new CnnClassifier(architecture, bestValues, bestBuffers!, Recipe.Name, Recipe.Preprocessing),
+                    bestEpoch);
+
             // The best epoch's weights, optimizer and dropout state, with epochsDone as where --resume continues: the
             // best epoch itself, or the run's last epoch once it is over (then --resume returns the best weights).
             void SaveCheckpoint(int epochsDone)
@@ -195,6 +221,9 @@ public sealed class CnnTrainer(CnnRecipe recipe)
     }
 
     private static int[] AllOf(LabeledImages images) => [.. Enumerable.Range(0, images.Count)];
+
+    /// <summary>Whether every value is finite; true for none (TensorPrimitives.IsFiniteAll is false for an empty span).</summary>
+    private static bool AllFinite(ReadOnlySpan<float> values) => values.IsEmpty || TensorPrimitives.IsFiniteAll(values);
 
     private ModelMetadata DefaultProvenance(CnnTrainingOptions options, LabeledImages train) => new()
     {

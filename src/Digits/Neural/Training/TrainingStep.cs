@@ -29,6 +29,9 @@ internal sealed class TrainingStep(Network network, Optimizer optimizer, Learnin
     /// <summary>The learning rate of the latest step.</summary>
     public float LastLearningRate { get; private set; }
 
+    /// <summary>The mean loss of the latest batch, in nats; NaN or infinite once training has diverged.</summary>
+    public float LastLoss { get; private set; }
+
     public void StartEpoch()
     {
         lossSum = 0;
@@ -41,6 +44,7 @@ internal sealed class TrainingStep(Network network, Optimizer optimizer, Learnin
         int count = batch.Count;
         ReadOnlySpan<float> logits = network.Forward(batch.Inputs, count, training: true);
         float loss = SoftmaxCrossEntropy.Compute(logits, batch.Labels, count, classes, labelSmoothing, dlogits);
+        LastLoss = loss;
         for (int n = 0; n < count; n++)
         {
             if (ArgMax(logits.Slice(n * classes, classes)) == batch.Labels[n])

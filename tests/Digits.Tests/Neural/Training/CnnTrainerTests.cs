@@ -94,6 +94,64 @@ public class CnnTrainerTests
     }
 
     [Fact]
+    public void A_huge_learning_rate_stops_training_at_the_batch_whose_loss_is_not_finite()
+    {
+        CnnRecipe recipe = TinyRecipe.Create();
+        recipe = recipe with { Training = recipe.Training with { LearningRate = 1e9f } };
+        var recorder = new Recorder();
+
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            new CnnTrainer(recipe).Train(TinyRecipe.Train(), TinyRecipe.Validation(), recorder));
+
+        Assert.Equal(DivergenceSignal.TrainingLoss, e.Signal);
+        Assert.Equal(1, e.Epoch);
+        Assert.InRange(e.Batch, 1, 10);
+        Assert.False(double.IsFinite(e.Value));
+        // stopped at once: every batch before it was reported, and nothing after
+        Assert.Equal(Enumerable.Range(1, e.Batch - 1), recorder.Reports.Select(r => r.Batch));
+        Assert.Null(e.LastFinite);
+        Assert.Equal("training", e.Subject);
+        Assert.StartsWith($"training: the loss became {(double.IsNaN(e.Value) ? "NaN" : "infinite")} in epoch 1, batch {e.Batch} (learning rate ", e.Message);
+        Assert.EndsWith("; try a lower learning rate (--lr, now 1e9), e.g. 10x lower: --lr 1e8", e.Message);
+        Assert.Equal(1e9f, e.PeakLearningRate);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Divergence_after_a_finished_epoch_keeps_the_finite_checkpoint_and_returns_its_model(bool validate)
+    {
+        using var folder = new TempFolder();
+        string checkpoint = folder.File("ck.safetensors");
+        CnnRecipe recipe = TinyRecipe.Create();
+        recipe = recipe with { Training = recipe.Training with { Epochs = 1, CheckpointPath = checkpoint } };
+        var validation = validate ? TinyRecipe.Validation() : null;
+        new CnnTrainer(recipe).Train(TinyRecipe.Train(), validation);
+        byte[] finite = File.ReadAllBytes(checkpoint);
+
+        // Resumed for more epochs at a learning rate far too high: epoch 2 diverges.
+        CnnRecipe tooFast = recipe with { Training = recipe.Training with { Epochs = 3, LearningRate = 1e9f, Resume = true } };
+        var e = Assert.Throws<TrainingDivergedException>(() => new CnnTrainer(tooFast).Train(TinyRecipe.Train(), validation));
+
+        Assert.Equal(2, e.Epoch);
+        Assert.Equal(1, e.LastFiniteEpoch);
+        Assert.NotNull(e.LastFinite);
+        Assert.Equal(finite, File.ReadAllBytes(checkpoint));
+        var saved = CnnClassifier.FromModelFile(Digits.Persistence.ModelFile.Load(checkpoint));
+        Assert.True(System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(saved.Parameters.Values));
+        Assert.Equal(saved.Parameters.Values, e.LastFinite.Parameters.Values);
+        Assert.Equal(saved.Parameters.Buffers, e.LastFinite.Parameters.Buffers);
+    }
+
+    [Theory]
+    [InlineData(1e9f, "1e9")]
+    [InlineData(3e-3f, "0.003")]
+    [InlineData(1e-5f, "1e-5")]
+    [InlineData(0.1f, "0.1")]
+    public void Learning_rates_in_the_divergence_message_read_as_people_write_them(float rate, string text) =>
+        Assert.Equal(text, TrainingDivergedException.Format(rate));
+
+    [Fact]
     public void Early_stopping_ends_the_run_once_validation_accuracy_stops_improving()
     {
         CnnTrainingResult result = new CnnTrainer(StallingRecipe()).Train(TinyRecipe.Train(), TinyRecipe.Validation());
