@@ -30,6 +30,7 @@ internal static class EvaluateCommand
             OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], loaded.Location.Paths.Values);
             var testSet = DataCommands.CheckTestSet(loaded);
             var test = loaded.Test;
+            terminal.Log($"evaluating {classifier.Name} on {test.Count:N0} images of {testSet.Words}");
             var result = Evaluator.Evaluate(classifier, test.Pixels, test.Labels, test.Count, cancellationToken: ct);
             if (confusionPath is not null)
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Digits.Data;
 using Digits.Evaluation;
+using Digits.Neural.Training;
 using Digits.Persistence;
 using Spectre.Console;
 
@@ -136,7 +137,20 @@ internal static class TrainingRun
 
         terminal.Log($"training {name} on {trainIndices.Length} images" + (validationIndices is null ? "" : $", validating on {validationIndices.Length}"));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        TrainedModel trained = trainer(new TrainingData(train, trainIndices, validationIndices), terminal, ct);
+        TrainedModel trained;
+        try
+        {
+            trained = trainer(new TrainingData(train, trainIndices, validationIndices), terminal, ct);
+        }
+        catch (TrainingDivergedException diverged) when (diverged.LastFinite is not null)
+        {
+            // Keep the last finite model, as an unfinished run keeps its best so far; the error is reported after.
+            double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var partial = new TrainedModel(diverged.LastFinite, null, diverged.LastFiniteEpoch, Interrupted: true);
+            string kept = output.Save(Metadata(partial, null, seconds, trainIndices.Length, validationIndices, seed, train), partial.Model.Tensors(), finished: false);
+            Terminal.Wrote(kept, $"the last finite model, from epoch {diverged.LastFiniteEpoch}; {output.Path} was left as it was");
+            throw;
+        }
         double trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         // An interrupted run is saved at once, without the test pass, so that Ctrl+C is answered within a moment.

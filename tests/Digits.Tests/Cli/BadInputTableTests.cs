@@ -47,6 +47,8 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "data info --data {text}", 2, "--data: {text} is a file, expected a folder" },
         { "data info --data ''", 2, "--data:" },
         { "data info --dataset foo --data {data}", 2, "--dataset: unknown dataset 'foo'" },
+        // Never throw work away: a diverging run stops, says where and what to try.
+        { "train cnn-fast --data {data} --subset 600 --epochs 1 --lr 1e30 --out {tmp}/d.safetensors", 1, "training: the loss became NaN in epoch 1, batch 2 (learning rate 4.63e29); try a lower learning rate (--lr, now 1e30)" },
         // Words a person can act on: the real flag, no .NET type names, the nearest command.
         { "trian", 2, "trian: unknown command (did you mean 'train'?)" },
         { "data", 2, "digits data: needs a command: info, verify, fetch, show" },

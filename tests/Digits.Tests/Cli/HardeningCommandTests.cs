@@ -83,4 +83,27 @@ public class HardeningCommandTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Equal(1, r.Json().GetProperty("best").GetProperty("C").GetDouble());
     }
+
+    [Fact]
+    public void A_run_that_diverges_after_a_good_epoch_keeps_that_epoch_beside_out_and_leaves_out_alone()
+    {
+        using var tmp = new TempFolder();
+        string checkpoint = tmp.File("ck.safetensors"), model = tmp.File("m.safetensors");
+        string[] common = ["train", "cnn-fast", "--data", TestData.MnistDirectory, "--subset", "600", "--validation", "0.1", "--checkpoint", checkpoint, "--out", model];
+        Assert.Equal(0, CliRunner.Run([.. common, "--epochs", "1"]).ExitCode);
+        byte[] good = File.ReadAllBytes(model), goodCheckpoint = File.ReadAllBytes(checkpoint);
+
+        var r = CliRunner.Run([.. common, "--epochs", "3", "--resume", "--lr", "1e30", "--json"]);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        Assert.Contains($"wrote {tmp.File("m.interrupted.safetensors")} (the last finite model, from epoch 1;", r.Stderr);
+        Assert.Contains("error: training: the loss became NaN in epoch 2", r.Stderr);
+        Assert.Equal(good, File.ReadAllBytes(model));
+        Assert.Equal(goodCheckpoint, File.ReadAllBytes(checkpoint));
+        var kept = ModelLoader.Load(tmp.File("m.interrupted.safetensors"));
+        var probabilities = new float[10];
+        kept.Predict(TestData.Mnist.Test.Image(0), 1, probabilities);
+        Assert.All(probabilities, p => Assert.True(float.IsFinite(p)));
+    }
 }
