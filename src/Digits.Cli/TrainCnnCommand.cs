@@ -103,7 +103,9 @@ internal static class TrainCnnCommand
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
         models = [.. models.Select(m => m.WithMaxBatch(EnsembleClassifier.MemberMaxBatch))];
-        LabeledImages? validation = data.ValidationIndices is { } v ? data.Train.Subset(v) : null;
+        // Interrupted: keep the members so far as they are, without the validation passes of selection (seconds for
+        // the cnn recipe), so that Ctrl+C is answered at once.
+        LabeledImages? validation = data.ValidationIndices is { } v && !interrupted ? data.Train.Subset(v) : null;
         if (validation is not null)
         {
             models = SelectMembers(models, validation, terminal);

@@ -135,6 +135,7 @@ internal static class TuneCommand
                 throw new UsageException("--subset", $"must be at least {20 * k} for {k} folds, got {size}");
             data = TrainingRun.TakeSubset(parsed, data, parsed.GetValue(subset), seed);
 
+            terminal.Log($"tuning {kind}: {settings.Count} settings x {k} folds on {data.Count:N0} images");
             var gate = new Lock();
             int done = 0;
             var result = ParameterSearch.Run(data, settings, k, seed, (train, p, token) => build(p, fixedSettings).Fit(train, token), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
