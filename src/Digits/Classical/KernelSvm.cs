@@ -238,7 +238,13 @@ public sealed class KernelSvm : IPersistableModel
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
         {
-            throw new DigitsException(fileName, $"architecture is not a kernel SVM's: {e.Message}", e);
+            string problem = e switch
+            {
+                KeyNotFoundException => "it lacks one of kernel, gamma, coef0 and degree",
+                JsonException => "it is not valid JSON",
+                _ => "kernel, gamma, coef0 or degree has the wrong type or range",
+            };
+            throw new DigitsException(fileName, $"architecture is not a kernel SVM's: {problem}", e);
         }
     }
 }

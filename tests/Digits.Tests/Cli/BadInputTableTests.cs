@@ -1,5 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
+using Digits.Fuzzing;
+using Digits.Imaging;
+using Digits.Persistence;
+using Digits.Tests.Data;
+using Digits.Tests.Imaging;
 
 namespace Digits.Tests.Cli;
 
@@ -47,6 +53,15 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "data info --data {text}", 2, "--data: {text} is a file, expected a folder" },
         { "data info --data ''", 2, "--data:" },
         { "data info --dataset foo --data {data}", 2, "--dataset: unknown dataset 'foo'" },
+        { "evaluate {model} --data {small-test}", 1, "t10k-images-idx3-ubyte: images are 20x20, but MNIST images are 28x28" },
+        { "train logreg --data {small-test} --subset 100 --out {tmp}/m.safetensors", 1, "t10k-images-idx3-ubyte: images are 20x20, but MNIST images are 28x28" },
+        { "preprocess {speck} --out {tmp}/x.png", 1, "speck.png: no digit found: only a speck of ink" },
+        { "preprocess {noise} --out {tmp}/x.png", 1, "noise.png: no digit found: looks like noise" },
+        { "preprocess {two-digits} --out {tmp}/x.png", 1, "forty-two.png: more than one digit found" },
+        // Hostile model files are refused before anything large is allocated.
+        { "model info {wide}", 1, "{wide}: architecture declares a Linear layer whose 'weight' is [2000000,32]" },
+        { "model info {wrong-kind}", 1, "{wrong-kind}:" },
+        { "evaluate {nan-model} --data {data} --json", 1, "{nan-model}: tensor 'weight' holds NaN or infinite values" },
         // Never throw work away: a diverging run stops, says where and what to try.
         { "train cnn-fast --data {data} --subset 600 --epochs 1 --lr 1e30 --out {tmp}/d.safetensors", 1, "training: the loss became NaN in epoch 1, batch 2 (learning rate 4.63e29); try a lower learning rate (--lr, now 1e30)" },
         // Words a person can act on: the real flag, no .NET type names, the nearest command.
@@ -97,11 +112,12 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
     }
 }
 
-/// <summary>The files the bad-input table refers to, made once: a small logreg model, a photo, a text file.</summary>
+/// <summary>The files the bad-input table refers to, made once: a small logreg model and broken copies of it, a
+/// photo and pictures with no digit or two, a text file, and MNIST with its test images cut to 20×20.</summary>
 public sealed class BadInputFixture : IDisposable
 {
     private readonly TempFolder folder = new();
-    private readonly StringBuilder table = new();
+    private readonly Dictionary<string, string> rows = [];
 
     public BadInputFixture()
     {
@@ -118,7 +134,42 @@ public sealed class BadInputFixture : IDisposable
         Scratch = folder.File("scratch");
         Directory.CreateDirectory(Scratch);
         TrainImages = Directory.GetFiles(TestData.MnistDirectory, "train-images*").Single();
+
+        Speck = folder.File("speck.png");
+        var paper = Enumerable.Repeat((byte)240, 400 * 300).ToArray();
+        for (int y = 100; y < 105; y++)
+            paper.AsSpan(y * 400 + 200, 4).Fill(30);
+        ImageEncoder.SavePng(Speck, new GrayImage(400, 300, paper));
+        Noise = folder.File("noise.png");
+        var random = new Random(7);
+        var noise = new byte[300 * 300];
+        random.NextBytes(noise);
+        ImageEncoder.SavePng(Noise, new GrayImage(300, 300, noise));
+        TwoDigits = folder.File("forty-two.png");
+        ImageEncoder.SavePng(TwoDigits, SyntheticDigits.InARow([4, 2]));
+
+        var cnn = SafeTensors.Read(ModelSeeds.All()[3], "seed");
+        var architecture = JsonNode.Parse(cnn.Metadata["architecture"])!;
+        architecture["layers"]![5]!["out"] = 2_000_000;
+        Wide = folder.File("wide.safetensors");
+        new SafeTensors(cnn.Tensors, new Dictionary<string, string>(cnn.Metadata) { ["architecture"] = architecture.ToJsonString() }).Write(Wide);
+        var logreg = SafeTensors.Read(Model);
+        WrongKind = folder.File("wrong-kind.safetensors");
+        new SafeTensors(logreg.Tensors, new Dictionary<string, string>(logreg.Metadata) { ["kind"] = "svm" }).Write(WrongKind);
+        NanModel = folder.File("nan.safetensors");
+        new SafeTensors(logreg.Tensors.Select(t => t.Name == "weight" ? TensorData.FromFloats("weight", Enumerable.Repeat(float.NaN, (int)t.ElementCount).ToArray(), [.. t.Shape]) : t),
+            logreg.Metadata).Write(NanModel);
+        smallTest = new EditedMnistFolder().WithTestImagesCropped(20);
     }
+
+    private readonly EditedMnistFolder smallTest;
+
+    public string Speck { get; }
+    public string Noise { get; }
+    public string TwoDigits { get; }
+    public string Wide { get; }
+    public string WrongKind { get; }
+    public string NanModel { get; }
 
     public string Model { get; }
     public string ModelLink { get; }
@@ -128,6 +179,8 @@ public sealed class BadInputFixture : IDisposable
     public string TrainImages { get; }
 
     public string Expand(string text) => text
+        .Replace("{small-test}", smallTest.Path).Replace("{speck}", Speck).Replace("{noise}", Noise).Replace("{two-digits}", TwoDigits)
+        .Replace("{wide}", Wide).Replace("{wrong-kind}", WrongKind).Replace("{nan-model}", NanModel)
         .Replace("{data}", TestData.MnistDirectory).Replace("{train-images}", TrainImages)
         .Replace("{model-link}", ModelLink).Replace("{model}", Model).Replace("{photo}", Photo)
         .Replace("{text}", Text).Replace("{tmp}", Scratch);
@@ -137,20 +190,36 @@ public sealed class BadInputFixture : IDisposable
         [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a == "''" ? "" : Expand(a))];
 
     /// <summary>SHA-256 of every input a row may name, to show that none was touched.</summary>
-    public string InputHashes() => string.Join(",", new[] { Model, Photo, Text, TrainImages }
+    public string InputHashes() => string.Join(",", new[] { Model, Photo, Text, TrainImages, Speck, Noise, TwoDigits, Wide, WrongKind, NanModel }
         .Select(f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))));
+
+    /// <summary>Puts the placeholders back in place of this run's temp paths, for a table that reads the same every run.</summary>
+    private string Collapse(string text) => text
+        .Replace(smallTest.Path, "{small-test}").Replace(Speck, "{speck}").Replace(Noise, "{noise}").Replace(TwoDigits, "{two-digits}")
+        .Replace(Wide, "{wide}").Replace(WrongKind, "{wrong-kind}").Replace(NanModel, "{nan-model}")
+        .Replace(ModelLink, "{model-link}").Replace(Model, "{model}").Replace(Photo, "{photo}").Replace(Text, "{text}")
+        .Replace(Scratch, "{tmp}").Replace(TrainImages, "{train-images}").Replace(TestData.MnistDirectory, "{data}");
 
     internal void Record(string command, CliRunner.Result r)
     {
-        string Cell(string s) => s.Replace("|", "\\|").Trim();
-        lock (table)
-            table.AppendLine($"| `digits {Cell(command)}` | {r.ExitCode} | `{Cell(r.Stderr.ReplaceLineEndings(" "))}` |");
+        string Cell(string s) => Collapse(s).Replace("|", "\\|").Trim();
+        lock (rows)
+            rows[command] = $"| `digits {Cell(command)}` | {r.ExitCode} | `{Cell(r.Stderr.ReplaceLineEndings(" "))}` |";
     }
 
     public void Dispose()
     {
         if (Environment.GetEnvironmentVariable("DIGITS_BAD_INPUT_TABLE") is { Length: > 0 } path)
-            File.WriteAllText(path, "| input | exit | message |\n|---|---|---|\n" + table);
+        {
+            var table = new StringBuilder("| input | exit | message |\n|---|---|---|\n");
+            foreach (var row in BadInputTableTests.Cases)
+            {
+                if (rows.TryGetValue((string)row[0], out string? line))
+                    table.AppendLine(line);
+            }
+            File.WriteAllText(path, table.ToString());
+        }
+        smallTest.Dispose();
         folder.Dispose();
     }
 }
