@@ -87,6 +87,8 @@ internal static class TrainClassicalCommand
         cmd.Options.Add(TrainingRun.DeskewOption);
         cmd.SetAction((parsed, ct) =>
         {
+            if (parsed.GetValue(cache) is var megabytes and < 0)
+                throw new UsageException("--cache-mb", $"must not be negative, got {megabytes}");
             var options = new KernelSvmOptions
             {
                 C = parsed.GetValue(c),

@@ -26,6 +26,11 @@ internal static partial class UsageMessages
         }
         ParseError first = parsed.Errors[0];
         string message = first.Message.ReplaceLineEndings(" ").Trim();
+        if (NotAmong().Match(message) is { Success: true } among)
+        {
+            string choices = string.Join(", ", among.Groups[2].Value.Split((char[])['\t', ' ', '\''], StringSplitOptions.RemoveEmptyEntries));
+            return $"{SymbolName(first)}: '{among.Groups[1].Value}' is not one of {choices}; {hint}";
+        }
         if (CannotParse().Match(message) is { Success: true } parse)
             return $"{parse.Groups[2].Value}: '{parse.Groups[1].Value}' is not {TypeInWords(parse.Groups[3].Value)}; {hint}";
         if (message.StartsWith("Required command was not provided", StringComparison.Ordinal))
@@ -71,6 +76,15 @@ internal static partial class UsageMessages
 
     private static string KebabCase(string name) => name.Length <= 1 ? name
         : string.Concat(name.Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
+
+    /// <summary>The option (or argument) a parse error is about, as the user typed its name.</summary>
+    private static string SymbolName(ParseError error) => error.SymbolResult switch
+    {
+        OptionResult o => o.Option.Name,
+        ArgumentResult { Parent: OptionResult o } => o.Option.Name,
+        ArgumentResult a => a.Argument.Name.ToUpperInvariant(),
+        _ => "usage",
+    };
 
     private static string Unrecognized(Command command, string token, string hint)
     {
@@ -122,7 +136,8 @@ internal static partial class UsageMessages
 
     private static string TypeInWords(string type) => type switch
     {
-        _ when type.Contains("Int32") || type.Contains("Int64") || type.Contains("UInt64") => "a whole number",
+        _ when type.Contains("UInt") => "a whole number of 0 or more",
+        _ when type.Contains("Int32") || type.Contains("Int64") => "a whole number",
         _ when type.Contains("Double") || type.Contains("Single") => "a number",
         _ when type.Contains("Boolean") => "true or false",
         _ => "a valid value",
@@ -139,6 +154,9 @@ internal static partial class UsageMessages
 
     [GeneratedRegex("^Unrecognized command or argument '(.*)'")]
     private static partial Regex UnrecognizedToken();
+
+    [GeneratedRegex("^Argument '(.*)' not recognized\\. Must be one of:(.*)$")]
+    private static partial Regex NotAmong();
 
     [GeneratedRegex("^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'")]
     private static partial Regex CannotParse();
