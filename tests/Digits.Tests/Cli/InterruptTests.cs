@@ -115,34 +115,9 @@ public class InterruptTests
         string[] args = cnn
             ? ["train", "cnn-fast", "--subset", "20000", "--epochs", "50", "--threads", "1"]
             : ["train", "svm", "--subset", "30000", "--threads", "1"];
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "digits.dll"));
-        foreach (string a in args.Concat(["--data", TestData.MnistDirectory, "--out", model, "--json", "--verbose"]))
-            psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var started = new TaskCompletionSource();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-                return;
-            lines.Enqueue(e.Data);
-            if (e.Data.StartsWith("training ", StringComparison.Ordinal))
-                started.TrySetResult();
-        };
-        process.BeginErrorReadLine();
-        // Signal once the data is loaded and training has begun, however slow the machine is at starting up.
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        await Task.Delay(1000);
-        Assert.False(process.HasExited, "training finished before the signal; the test needs a longer run");
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            kill.WaitForExit();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(limit.Token);
-        process.WaitForExit();
-        string output = await stdout, errors = string.Join('\n', lines);
-        Assert.Equal(130, process.ExitCode);
+        var r = await RunAndInterrupt([.. args, "--data", TestData.MnistDirectory, "--out", model, "--json"], "training ", TimeSpan.FromSeconds(1));
+        string output = r.Stdout, errors = r.Stderr;
+        Assert.Equal(130, r.ExitCode);
         Assert.Contains("stopping at the next safe point", errors);
         Assert.DoesNotContain("   at ", errors);
         Assert.Equal("an earlier, finished model", File.ReadAllText(model));
