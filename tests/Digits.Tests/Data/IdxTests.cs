@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using Digits.Data;
 
@@ -45,6 +46,54 @@ public class IdxTests
         byte[] cut = ms.ToArray()[..(16 + 37)];
         var e = Assert.Throws<DigitsException>(() => IdxReader.Read(new MemoryStream(cut), "train-images-idx3-ubyte.gz"));
         Assert.Equal("train-images-idx3-ubyte.gz: truncated, expected 200 pixel bytes, found 37", e.Message);
+    }
+
+    /// <summary>
+    /// A gzip stream's values arrive in 1 MB, then in a buffer of up to 60 MB that doubles: every length on either
+    /// side of those boundaries reads back exactly.
+    /// </summary>
+    [Theory]
+    [InlineData(1 << 20)]
+    [InlineData((1 << 20) + 1)]
+    [InlineData(47_040_000)]
+    [InlineData(60_000_000)]
+    [InlineData(60_000_001)]
+    public void Gzipped_values_of_any_length_read_back_exactly(int length)
+    {
+        var data = new byte[length];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = (byte)(i % 251);
+        var ms = new MemoryStream();
+        using (var z = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+            IdxWriter.Write(z, new IdxArray([length], data));
+
+        var back = IdxReader.Read(new MemoryStream(ms.ToArray()), "labels.gz");
+
+        Assert.Equal([length], back.Shape);
+        Assert.True(data.AsSpan().SequenceEqual(back.Data), "values differ");
+    }
+
+    [Fact]
+    public void A_gzip_stream_claiming_more_than_it_holds_allocates_within_four_times_its_content_plus_64_MB()
+    {
+        const int held = (1 << 20) + 1000;
+        var ms = new MemoryStream();
+        using (var z = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var header = new byte[8];
+            BinaryPrimitives.WriteUInt32BigEndian(header, 0x0801u);
+            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), 2_000_000_000u);
+            z.Write(header);
+            z.Write(new byte[held]);
+        }
+        byte[] file = ms.ToArray();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DigitsException>(() => IdxReader.Read(new MemoryStream(file), "labels.gz"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal($"truncated, expected 2000000000 label bytes, found {held}", e.Problem);
+        Assert.True(allocated < 4L * held + 64_000_000, $"allocated {allocated} bytes");
     }
 
     [Fact]
