@@ -62,11 +62,6 @@ internal static class CommandRunner
             Report(e.Message, e, verbose);
             return Error;
         }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return Usage;
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Report($"io: {e.Message}", e, verbose);
@@ -90,5 +85,3 @@ internal static class CommandRunner
         parsed.CommandResult.Command.Options.Contains(GlobalOptions.Json) && parsed.GetValue(GlobalOptions.Json);
 }
 
-/// <summary>A usage mistake found after parsing (a bad combination of options): exit code 2.</summary>
-internal sealed class UsageException(string option, string problem) : Exception($"{option}: {problem}");

@@ -25,38 +25,27 @@ internal static class DataCommands
     }
 
     /// <summary>A store for the --data folder of this invocation.</summary>
-    /// <exception cref="UsageException"><c>--data</c> is empty or names a file.</exception>
     public static DatasetStore StoreFor(ParseResult parsed, bool allowDownload = true)
-        => new(new DatasetStoreOptions { DataDirectory = DataFolder(parsed), AllowDownload = allowDownload });
-
-    /// <summary>
-    /// The <c>--data</c> value, refused when it cannot be a folder: empty, or a file (a usage mistake, exit 2). A folder
-    /// that does not exist is left to the store, which says so (exit 1), as it does for <c>DIGITS_DATA</c>.
-    /// </summary>
-    public static string? DataFolder(ParseResult parsed)
-    {
-        string? folder = parsed.GetValue(GlobalOptions.Data);
-        if (folder is null)
-            return null;
-        if (folder.Length == 0)
-            throw new UsageException("--data", "is empty, expected a folder with the dataset's IDX files");
-        if (File.Exists(folder))
-            throw new UsageException("--data", $"{folder} is a file, expected a folder");
-        return folder;
-    }
+        => new(new DatasetStoreOptions { DataDirectory = parsed.GetValue(GlobalOptions.Data), AllowDownload = allowDownload });
 
     /// <summary>The <c>--dataset</c> named; an unknown name is a usage mistake (exit 2) that lists the known ones.</summary>
     private static DatasetDefinition DatasetFor(ParseResult parsed)
     {
         string name = parsed.GetValue(DatasetName)!;
-        return DatasetCatalog.Find(name) ?? throw new UsageException("--dataset", DatasetCatalog.UnknownNameProblem(name));
+        return DatasetCatalog.Find(name) ?? throw new InvalidOptionException("--dataset", DatasetCatalog.UnknownNameProblem(name));
     }
 
-    /// <summary>Finds (downloading if needed, with progress) and loads a dataset for any command that trains or evaluates.</summary>
-    public static async Task<LoadedDataset> LoadAsync(ParseResult parsed, Terminal terminal, DatasetDefinition dataset, CancellationToken ct)
+    /// <summary>
+    /// Finds (downloading if needed, with progress) and loads a dataset for any command that trains or evaluates.
+    /// <paramref name="checkOutputs"/> is called with the dataset's files once they are found and before they are
+    /// read, so that a command checks its outputs against every input before any work.
+    /// </summary>
+    public static async Task<LoadedDataset> LoadAsync(ParseResult parsed, Terminal terminal, DatasetDefinition dataset, CancellationToken ct,
+        Action<IReadOnlyCollection<string>>? checkOutputs = null)
     {
         var store = StoreFor(parsed);
         var location = await DownloadProgressView.RunAsync(terminal, p => store.ResolveAsync(dataset, p, ct));
+        checkOutputs?.Invoke([.. location.Paths.Values]);
         return DatasetStore.Load(location);
     }
 
@@ -249,26 +238,25 @@ internal static class DataCommands
         {
             int first = parsed.GetValue(from), n = parsed.GetValue(count), cols = parsed.GetValue(columns), zoom = parsed.GetValue(scale);
             if (first < 0)
-                throw new UsageException("--from", $"must be 0 or more, got {first}");
+                throw new InvalidOptionException("--from", $"must be 0 or more, got {first}");
             if (n is < 1 or > 1024)
-                throw new UsageException("--count", $"must be 1 to 1024, got {n}");
+                throw new InvalidOptionException("--count", $"must be 1 to 1024, got {n}");
             if (cols < 1)
-                throw new UsageException("--columns", $"must be at least 1, got {cols}");
+                throw new InvalidOptionException("--columns", $"must be at least 1, got {cols}");
             if (zoom is < 1 or > 8)
-                throw new UsageException("--scale", $"must be 1 to 8, got {zoom}");
+                throw new InvalidOptionException("--scale", $"must be 1 to 8, got {zoom}");
             var dataset = DatasetFor(parsed);
             cols = Math.Min(cols, n);
             RefuseOversizedPicture(dataset, first, n, cols, zoom);
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
-            var loaded = await LoadAsync(parsed, terminal, dataset, ct);
             string path = parsed.GetValue(output)!;
-            OutputPath.Check(path, "--out", loaded.Location.Paths.Values);
+            var loaded = await LoadAsync(parsed, terminal, dataset, ct, dataFiles => OutputPath.Check(path, "--out", dataFiles));
             string half = parsed.GetValue(split)!;
             var splitShown = half == "train" ? DatasetSplit.Train : DatasetSplit.Test;
             loaded.RequireCatalogImageSize(splitShown);
             var images = loaded.Split(splitShown);
             if (first >= images.Count)
-                throw new UsageException("--from", $"must be below {images.Count} (the {half} split's size), got {first}");
+                throw new InvalidOptionException("--from", $"must be below {images.Count} (the {half} split's size), got {first}");
             n = Math.Min(n, images.Count - first);
             cols = Math.Min(cols, n);
             var captions = new string[n];
@@ -298,7 +286,7 @@ internal static class DataCommands
         long pixels = width * height;
         if (pixels > Imaging.ImageDecoder.MaxPixels)
         {
-            throw new UsageException("--count, --columns, --scale",
+            throw new InvalidOptionException("--count, --columns, --scale",
                 $"the picture would be {width}x{height} pixels ({pixels / 1e6:F1} megapixels), more than {Imaging.ImageDecoder.MaxPixels / 1_000_000} megapixels; use a smaller --count, --columns or --scale");
         }
     }

@@ -24,10 +24,9 @@ internal static class EvaluateCommand
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
             string path = InputFile.Check(parsed.GetValue(model)!, "MODEL");
             string? confusionPath = parsed.GetValue(confusion), errorsPath = parsed.GetValue(errors);
-            OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], [path]);
+            var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct,
+                dataFiles => OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], [path, .. dataFiles]));
             var classifier = ModelLoader.Load(path);
-            var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
-            OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], loaded.Location.Paths.Values);
             var testSet = DataCommands.CheckTestSet(loaded);
             var test = loaded.Test;
             terminal.Log($"evaluating {classifier.Name} on {test.Count:N0} images of {testSet.Words}");

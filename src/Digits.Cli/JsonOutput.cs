@@ -10,32 +10,34 @@ namespace Digits.Cli;
 /// </summary>
 internal static class JsonOutput
 {
-    [ThreadStatic]
-    private static int nonFinite;
-
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        WriteIndented = false,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        NumberHandling = JsonNumberHandling.Strict,
-        Converters = { new FiniteDoubleConverter(), new FiniteSingleConverter() },
-    };
-
     public static void Print(object value) => Console.Out.WriteLine(Serialize(value));
 
     /// <summary>The JSON text of <paramref name="value"/>, with non-finite numbers as null and a note about them on stderr.</summary>
     public static string Serialize(object value)
     {
-        nonFinite = 0;
-        string json = JsonSerializer.Serialize(value, value.GetType(), Options);
-        if (nonFinite > 0)
-            Console.Error.WriteLine($"note: {nonFinite} value(s) were not finite numbers (NaN or infinity), which JSON cannot hold; they are written as null");
+        var counter = new NonFiniteCounter();
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            WriteIndented = false,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            NumberHandling = JsonNumberHandling.Strict,
+            Converters = { new FiniteDoubleConverter(counter), new FiniteSingleConverter(counter) },
+        };
+        string json = JsonSerializer.Serialize(value, value.GetType(), options);
+        if (counter.Count > 0)
+            Console.Error.WriteLine($"note: {counter.Count} value(s) were not finite numbers (NaN or infinity), which JSON cannot hold; they are written as null");
         return json;
     }
 
-    private sealed class FiniteDoubleConverter : JsonConverter<double>
+    /// <summary>How many non-finite numbers one serialization met.</summary>
+    private sealed class NonFiniteCounter
+    {
+        public int Count;
+    }
+
+    private sealed class FiniteDoubleConverter(NonFiniteCounter counter) : JsonConverter<double>
     {
         public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDouble();
 
@@ -46,12 +48,12 @@ internal static class JsonOutput
                 writer.WriteNumberValue(value);
                 return;
             }
-            nonFinite++;
+            counter.Count++;
             writer.WriteNullValue();
         }
     }
 
-    private sealed class FiniteSingleConverter : JsonConverter<float>
+    private sealed class FiniteSingleConverter(NonFiniteCounter counter) : JsonConverter<float>
     {
         public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetSingle();
 
@@ -62,7 +64,7 @@ internal static class JsonOutput
                 writer.WriteNumberValue(value);
                 return;
             }
-            nonFinite++;
+            counter.Count++;
             writer.WriteNullValue();
         }
     }

@@ -88,7 +88,7 @@ internal static class TrainClassicalCommand
         cmd.SetAction((parsed, ct) =>
         {
             if (parsed.GetValue(cache) is var megabytes and < 0)
-                throw new UsageException("--cache-mb", $"must not be negative, got {megabytes}");
+                throw new InvalidOptionException("--cache-mb", $"must not be negative, got {megabytes}");
             var options = new KernelSvmOptions
             {
                 C = parsed.GetValue(c),
@@ -99,7 +99,7 @@ internal static class TrainClassicalCommand
                 CacheBytes = (long)parsed.GetValue(cache) << 20,
                 VirtualSupportVectors = parsed.GetValue(virtualSv),
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
-                Threads = TrainingRun.ApplyThreads(parsed),
+                Threads = TrainingRun.RequestedThreads(parsed),
                 Seed = (long)parsed.GetValue(TrainingRun.Seed),
             };
             UsageMessages.Validate(options.Validate);

@@ -45,30 +45,38 @@ internal static class TrainCnnCommand
                 LearningRate = parsed.GetValue(lr) ?? recipe.Training.LearningRate,
                 Augmentation = parsed.GetValue(noAugment) ? null : recipe.Training.Augmentation,
                 Seed = parsed.GetValue(TrainingRun.Seed),
-                Threads = TrainingRun.ApplyThreads(parsed),
+                Threads = TrainingRun.RequestedThreads(parsed),
                 CheckpointPath = parsed.GetValue(checkpoint),
                 Resume = parsed.GetValue(resume),
             };
             int members = parsed.GetValue(ensemble);
             if (members is < 1 or > 20)
-                throw new UsageException("--ensemble", $"must be 1 to 20, got {members}");
+                throw new InvalidOptionException("--ensemble", $"must be 1 to 20, got {members}");
             if (options.Resume && options.CheckpointPath is null)
-                throw new UsageException("--resume", "needs --checkpoint FILE");
+                throw new InvalidOptionException("--resume", "needs --checkpoint FILE");
             UsageMessages.Validate(options.Validate, OptionFlags);
 
             return await TrainingRun.RunAsync(parsed, members > 1 ? "ensemble" : "cnn", members > 1 ? $"{recipeName}-ensemble{members}" : recipeName, validation,
                 (data, terminal, token) => members == 1
                     ? TrainOne(recipe with { Training = options }, data, terminal, token)
                     : TrainEnsemble(recipe, options, members, data, terminal, token), ct,
-                options.CheckpointPath is { } path && members > 1 ? MemberCheckpoint(path, 0) : options.CheckpointPath);
+                options.CheckpointPath is not { } path ? [] : members == 1 ? [path] : [.. Enumerable.Range(0, members).Select(m => MemberCheckpoint(path, m))]);
         });
         return cmd;
     }
 
     private static TrainedModel TrainOne(CnnRecipe recipe, TrainingData data, Terminal terminal, CancellationToken ct)
     {
-        var result = WithProgress(terminal, recipe.Name, recipe.Training.Epochs, progress =>
-            new CnnTrainer(recipe).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
+        CnnTrainingResult result;
+        try
+        {
+            result = WithProgress(terminal, recipe.Name, recipe.Training.Epochs, progress =>
+                new CnnTrainer(recipe).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
+        }
+        catch (TrainingDivergedException e) when (e.LastFinite is not null)
+        {
+            return new TrainedModel(e.LastFinite, null, e.LastFiniteEpoch, Interrupted: true, Diverged: e);
+        }
         return new TrainedModel(result.Model, result.BestValidationAccuracy, result.History.Count, result.Interrupted,
             result.History.Select(h => h.Point).ToArray());
     }
@@ -91,42 +99,63 @@ internal static class TrainCnnCommand
                 },
             };
             terminal.Log($"ensemble member {m + 1}/{members} (seed {member.Training.Seed}{(member.Training.Augmentation is { ElasticAlpha: > 0f } a ? $", elastic α={a.ElasticAlpha} σ={a.ElasticSigma}" : "")})");
-            var result = WithProgress(terminal, $"{recipe.Name} {m + 1}/{members}", options.Epochs, progress =>
-                new CnnTrainer(member).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
-            // One image of buffers while later members train; each gets its inference batch once training is over.
-            models.Add(result.Model.WithMaxBatch(1));
+            CnnTrainingResult result;
+            try
+            {
+                result = WithProgress(terminal, $"{recipe.Name} {m + 1}/{members}", options.Epochs, progress =>
+                    new CnnTrainer(member).Train(data.Train, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: ct));
+            }
+            catch (TrainingDivergedException e)
+            {
+                // Keep the members finished so far, and the diverging one's last finite epoch, as the run's partial result.
+                if (e.LastFinite is not null)
+                    models.Add(e.LastFinite);
+                if (models.Count == 0)
+                    throw;
+                return new TrainedModel(new EnsembleClassifier(models), null, epochs + e.LastFiniteEpoch, Interrupted: true, Diverged: e);
+            }
+            // Activation buffers grow only when a member predicts, and only up to the ensemble's member batch.
+            models.Add(result.Model.WithMaxBatch(EnsembleClassifier.MemberMaxBatch));
             epochs += result.History.Count;
-            interrupted = result.Interrupted;
+            interrupted = result.Interrupted || ct.IsCancellationRequested;
             // The member's training network (activations and gradients for a whole batch, a few hundred MB) is
             // garbage now; collect it before the next member allocates its own, so that they never coexist.
             result = null!;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
-        models = [.. models.Select(m => m.WithMaxBatch(EnsembleClassifier.MemberMaxBatch))];
         // Interrupted: keep the members so far as they are, without the validation passes of selection (seconds for
-        // the cnn recipe), so that Ctrl+C is answered at once.
-        LabeledImages? validation = data.ValidationIndices is { } v && !interrupted ? data.Train.Subset(v) : null;
-        if (validation is not null)
+        // the cnn recipe), so that Ctrl+C is answered at once; a signal during selection does the same.
+        double? validationAccuracy = null;
+        if (data.ValidationIndices is { } v && !interrupted)
         {
-            models = SelectMembers(models, validation, terminal);
+            var validation = data.Train.Subset(v);
+            try
+            {
+                var chosen = SelectMembers(models, validation, terminal, ct);
+                validationAccuracy = Evaluation.Evaluator.Evaluate(new EnsembleClassifier(chosen), validation.Pixels, validation.Labels, validation.Count, cancellationToken: ct).Accuracy;
+                models = chosen;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                interrupted = true;
+                validationAccuracy = null;
+            }
         }
-        var ensemble = new EnsembleClassifier(models);
-        double? validationAccuracy = validation is null ? null
-            : Evaluation.Evaluator.Evaluate(ensemble, validation.Pixels, validation.Labels, validation.Count).Accuracy;
-        return new TrainedModel(ensemble, validationAccuracy, epochs, interrupted);
+        return new TrainedModel(new EnsembleClassifier(models), validationAccuracy, epochs, interrupted);
     }
 
     /// <summary>
     /// Keeps the members that <see cref="EnsembleSelection"/> picks on the validation images, and logs each member's
     /// validation accuracy and the choice.
     /// </summary>
-    private static List<CnnClassifier> SelectMembers(List<CnnClassifier> models, LabeledImages validation, Terminal terminal)
+    private static List<CnnClassifier> SelectMembers(List<CnnClassifier> models, LabeledImages validation, Terminal terminal, CancellationToken ct)
     {
         int classes = models[0].Labels.Count;
         var probabilities = new List<float[]>(models.Count);
         for (int m = 0; m < models.Count; m++)
         {
             var p = new float[validation.Count * classes];
+            ct.ThrowIfCancellationRequested();
             models[m].Predict(validation.Pixels, validation.Count, p);
             probabilities.Add(p);
             terminal.Log($"member {m + 1}: validation accuracy {Evaluation.Metrics.Accuracy(validation.Labels, p, classes) * 100:F2}%");

@@ -13,10 +13,12 @@ namespace Digits.Cli;
 /// <param name="ValidationAccuracy">Accuracy on the validation split, or null without one.</param>
 /// <param name="Epochs">Epochs run, for iterative trainers; null otherwise.</param>
 /// <param name="Interrupted">Stopped by Ctrl+C: the model is the best so far and the command exits 130.</param>
+/// <param name="Diverged">Stopped because the loss became non-finite: the model is the last finite one, kept beside
+/// --out, and the command then reports this error (exit 1).</param>
 /// <param name="History">Per-epoch learning curve, when the trainer has one.</param>
 internal sealed record TrainedModel(
     IPersistableModel Model, double? ValidationAccuracy, int? Epochs, bool Interrupted,
-    IReadOnlyList<LearningCurvePoint>? History = null);
+    IReadOnlyList<LearningCurvePoint>? History = null, TrainingDivergedException? Diverged = null);
 
 /// <summary>The data a trainer works on: the training images, and index lists into them for training and validation.</summary>
 internal sealed record TrainingData(LabeledImages Train, int[] TrainIndices, int[]? ValidationIndices)
@@ -68,62 +70,59 @@ internal static class TrainingRun
         HelpName = "FRACTION",
     };
 
-    /// <summary>
-    /// Applies <c>--threads</c>: at least 1, and more than the processors are capped with a note, since extra threads
-    /// only contend for the same cores. Returns the thread count in force.
-    /// </summary>
-    private static bool threadsCapNoted;
-
     /// <summary>Exactly <paramref name="count"/> images (all when null): a stratified sample or the first ones, by --subset-mode.</summary>
     public static LabeledImages TakeSubset(ParseResult parsed, LabeledImages train, int? count, ulong seed)
     {
         if (count is not int n || n == train.Count)
             return train;
         if (n > train.Count)
-            throw new UsageException("--subset", $"must be at most {train.Count:N0} (the training images there are), got {n:N0}");
+            throw new InvalidOptionException("--subset", $"must be at most {train.Count:N0} (the training images there are), got {n:N0}");
         return parsed.GetValue(SubsetMode) == "first" ? train.Take(n) : train.Subset(StratifiedSplit.Sample(train.Labels, n, seed));
     }
 
-    public static int ApplyThreads(ParseResult parsed)
+    /// <summary>
+    /// The thread count <c>--threads</c> asks for: at least 1, and never more than the processors, since extra threads
+    /// only contend for the same cores (default: all of them).
+    /// </summary>
+    public static int RequestedThreads(ParseResult parsed)
     {
         int? threads = parsed.GetValue(Threads);
         if (threads is < 1)
-            throw new UsageException("--threads", $"must be at least 1, got {threads}");
-        if (threads is int t)
-        {
-            if (t > Environment.ProcessorCount)
-            {
-                if (!threadsCapNoted)
-                    Console.Error.WriteLine($"note: --threads {t} is more than the {Environment.ProcessorCount} processors here; using {Environment.ProcessorCount}");
-                threadsCapNoted = true;
-                t = Environment.ProcessorCount;
-            }
-            Tensors.WorkerPool.Threads = t;
-        }
-        return Tensors.WorkerPool.Threads;
+            throw new InvalidOptionException("--threads", $"must be at least 1, got {threads}");
+        return Math.Min(threads ?? Environment.ProcessorCount, Environment.ProcessorCount);
     }
 
-    /// <param name="checkpoint">The run's checkpoint file, if any: another output to check before training.</param>
+    /// <summary>Applies <see cref="RequestedThreads"/> to the numeric kernels, with a note when it capped the request.</summary>
+    public static int ApplyThreads(ParseResult parsed)
+    {
+        int threads = RequestedThreads(parsed);
+        if (parsed.GetValue(Threads) is int asked && asked > threads)
+            Console.Error.WriteLine($"note: --threads {asked} is more than the {Environment.ProcessorCount} processors here; using {threads}");
+        Tensors.WorkerPool.Threads = threads;
+        return threads;
+    }
+
+    /// <param name="checkpoints">The run's checkpoint files (every ensemble member's), to check with the other outputs.</param>
     public static async Task<int> RunAsync(ParseResult parsed, string kind, string? recipe, Option<double> validation,
-        Func<TrainingData, Terminal, CancellationToken, TrainedModel> trainer, CancellationToken ct, string? checkpoint = null)
+        Func<TrainingData, Terminal, CancellationToken, TrainedModel> trainer, CancellationToken ct, IReadOnlyList<string>? checkpoints = null)
     {
         var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
         ulong seed = parsed.GetValue(Seed);
         double fraction = parsed.GetValue(validation);
         int? subset = parsed.GetValue(Subset);
         if (!(fraction >= 0 && fraction < 0.9))
-            throw new UsageException("--validation", $"must be in [0, 0.9), got {fraction}");
+            throw new InvalidOptionException("--validation", $"must be in [0, 0.9), got {fraction}");
         if (subset is < 20)
-            throw new UsageException("--subset", $"must be at least 20, got {subset}");
+            throw new InvalidOptionException("--subset", $"must be at least 20, got {subset}");
         int threads = ApplyThreads(parsed);
         string name = recipe ?? kind;
 
-        var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
-        // Every output is checked before training, so that a mistake costs nothing.
-        string[] inputs = [.. loaded.Location.Paths.Values];
-        var output = ModelOutput.Check(parsed.GetValue(Out) ?? $"{name}.safetensors", "--out", inputs);
-        if (checkpoint is not null)
-            OutputPath.CheckAll([(output.Path, "--out"), (checkpoint, "--checkpoint")], inputs);
+        // Every output is checked against every input once the data is found and before it is read, so that a mistake
+        // costs nothing.
+        ModelOutput output = null!;
+        var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct, dataFiles =>
+            output = ModelOutput.Check(parsed.GetValue(Out) ?? $"{name}.safetensors", "--out", dataFiles,
+                (checkpoints ?? []).Select(c => ((string?)c, "--checkpoint"))));
 
         loaded.RequireCatalogImageSize(DatasetSplit.Train);
         var testSet = DataCommands.CheckTestSet(loaded);
@@ -137,24 +136,32 @@ internal static class TrainingRun
 
         terminal.Log($"training {name} on {trainIndices.Length} images" + (validationIndices is null ? "" : $", validating on {validationIndices.Length}"));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        TrainedModel trained;
-        try
+        TrainedModel trained = trainer(new TrainingData(train, trainIndices, validationIndices), terminal, ct);
+        if (trained.Diverged is { } diverged)
         {
-            trained = trainer(new TrainingData(train, trainIndices, validationIndices), terminal, ct);
-        }
-        catch (TrainingDivergedException diverged) when (diverged.LastFinite is not null)
-        {
-            // Keep the last finite model, as an unfinished run keeps its best so far; the error is reported after.
+            // Keep the last finite model, as an unfinished run keeps its best so far; then report the error.
             double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var partial = new TrainedModel(diverged.LastFinite, null, diverged.LastFiniteEpoch, Interrupted: true);
-            string kept = output.Save(Metadata(partial, null, seconds, trainIndices.Length, validationIndices, seed, train), partial.Model.Tensors(), finished: false);
-            Terminal.Wrote(kept, $"the last finite model, from epoch {diverged.LastFiniteEpoch}; {output.Path} was left as it was");
-            throw;
+            string kept = output.Save(Metadata(trained, null, seconds, trainIndices.Length, validationIndices, seed, train), trained.Model.Tensors(), finished: false);
+            Terminal.Wrote(kept, $"the last finite model; {output.Path} was left as it was");
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(diverged);
         }
         double trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-        // An interrupted run is saved at once, without the test pass, so that Ctrl+C is answered within a moment.
-        EvaluationResult? test = trained.Interrupted ? null : Evaluator.Evaluate(trained.Model, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count);
+        // An interrupted run is saved at once, without the test pass, so that Ctrl+C is answered within a moment; a
+        // signal that comes after the fit (during the test pass, too) makes the run interrupted as well.
+        EvaluationResult? test = null;
+        if (!trained.Interrupted && !ct.IsCancellationRequested)
+        {
+            try
+            {
+                test = Evaluator.Evaluate(trained.Model, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count, cancellationToken: ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+        }
+        if (test is null)
+            trained = trained with { Interrupted = true };
         var metadata = Metadata(trained, test, trainSeconds, trainIndices.Length, validationIndices, seed, train);
         string path = output.Save(metadata, trained.Model.Tensors(), finished: !trained.Interrupted);
 
@@ -220,7 +227,7 @@ internal static class TrainingRun
             Preprocessing = trained.Model.Preprocessing,
             Command = "digits " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             Seed = (long)seed,
-            Metrics = JsonSerializer.Serialize(metrics, JsonOutput.Options),
+            Metrics = JsonOutput.Serialize(metrics),
             TrainDataSha256 = train.ContentSha256(),
         };
     }

@@ -93,7 +93,7 @@ internal static class TuneCommand
             ulong seed = parsed.GetValue(TrainingRun.Seed);
             int k = parsed.GetValue(folds);
             if (k is < 2 or > 20)
-                throw new UsageException("--folds", $"must be 2 to 20, got {k}");
+                throw new InvalidOptionException("--folds", $"must be 2 to 20, got {k}");
             TrainingRun.ApplyThreads(parsed);
             ParameterGrid parameterGrid;
             try
@@ -102,10 +102,10 @@ internal static class TuneCommand
             }
             catch (DigitsException e)
             {
-                throw new UsageException(e.Subject, e.Problem);
+                throw new InvalidOptionException(e.Subject, e.Problem);
             }
             var settings = parsed.GetValue(random) is int n
-                ? (n >= 1 ? parameterGrid.Sample(n, seed) : throw new UsageException("--random", $"must be at least 1, got {n}"))
+                ? (n >= 1 ? parameterGrid.Sample(n, seed) : throw new InvalidOptionException("--random", $"must be at least 1, got {n}"))
                 : parameterGrid.Combinations();
 
             var fixedSettings = new FixedSettings(parsed.GetValue(TrainingRun.DeskewOption),
@@ -113,7 +113,7 @@ internal static class TuneCommand
                 kind == "svm" ? parsed.GetValue(degree) : KernelSvmOptions.Defaults.Degree,
                 kind == "svm" ? parsed.GetValue(coef0) : KernelSvmOptions.Defaults.Coef0);
             if (fixedSettings.Degree is < 1 or > 10)
-                throw new UsageException("--degree", $"must be 1 to 10, got {fixedSettings.Degree}");
+                throw new InvalidOptionException("--degree", $"must be 1 to 10, got {fixedSettings.Degree}");
             // Every setting is checked before the first fit, so that a bad value in the grid costs nothing.
             foreach (var setting in settings)
             {
@@ -123,16 +123,16 @@ internal static class TuneCommand
                 }
                 catch (ArgumentException e)
                 {
-                    throw new UsageException("--grid", $"{Format(setting)}: {UsageMessages.Problem(e)}");
+                    throw new InvalidOptionException("--grid", $"{Format(setting)}: {UsageMessages.Problem(e)}");
                 }
             }
 
-            var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct);
             string chartPath = parsed.GetValue(chart)!, bestPath = parsed.GetValue(output)!;
-            OutputPath.CheckAll([(chartPath, "--heatmap"), (bestPath, "--out")], loaded.Location.Paths.Values);
+            var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct,
+                dataFiles => OutputPath.CheckAll([(chartPath, "--heatmap"), (bestPath, "--out")], dataFiles));
             var data = loaded.Train;
             if (parsed.GetValue(subset) is int size && size < 20 * k)
-                throw new UsageException("--subset", $"must be at least {20 * k} for {k} folds, got {size}");
+                throw new InvalidOptionException("--subset", $"must be at least {20 * k} for {k} folds, got {size}");
             data = TrainingRun.TakeSubset(parsed, data, parsed.GetValue(subset), seed);
 
             terminal.Log($"tuning {kind}: {settings.Count} settings x {k} folds on {data.Count:N0} images");
@@ -146,7 +146,7 @@ internal static class TuneCommand
 
             DrawChart(kind, parameterGrid, result, chartPath, k);
             Terminal.Wrote(chartPath, "cross-validation chart");
-            AtomicFile.WriteAllBytes(bestPath, JsonSerializer.SerializeToUtf8Bytes(new { kind, best = result.Best.Parameters, best_cv_accuracy = result.Best.CvMean, folds = k, train_count = data.Count, seed, deskew = fixedSettings.Deskew }, JsonOutput.Options));
+            AtomicFile.WriteAllBytes(bestPath, System.Text.Encoding.UTF8.GetBytes(JsonOutput.Serialize(new { kind, best = result.Best.Parameters, best_cv_accuracy = result.Best.CvMean, folds = k, train_count = data.Count, seed, deskew = fixedSettings.Deskew })));
             Terminal.Wrote(bestPath, "best parameters");
 
             if (parsed.GetValue(GlobalOptions.Json))

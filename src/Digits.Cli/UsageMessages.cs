@@ -61,7 +61,7 @@ internal static partial class UsageMessages
             string problem = Problem(e);
             if (e is ArgumentOutOfRangeException { ActualValue: { } actual })
                 problem += $", got {Convert.ToString(actual, System.Globalization.CultureInfo.InvariantCulture)}";
-            throw new UsageException(flag, problem);
+            throw new InvalidOptionException(flag, problem);
         }
     }
 
@@ -77,6 +77,12 @@ internal static partial class UsageMessages
     private static string KebabCase(string name) => name.Length <= 1 ? name
         : string.Concat(name.Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
 
+    private static IEnumerable<Command> Ancestors(Command command)
+    {
+        for (var parent = command.Parents.OfType<Command>().FirstOrDefault(); parent is not null; parent = parent.Parents.OfType<Command>().FirstOrDefault())
+            yield return parent;
+    }
+
     /// <summary>The option (or argument) a parse error is about, as the user typed its name.</summary>
     private static string SymbolName(ParseError error) => error.SymbolResult switch
     {
@@ -90,7 +96,7 @@ internal static partial class UsageMessages
     {
         if (token.StartsWith('-'))
         {
-            var names = command.Options.Concat(command.Parents.OfType<Command>().SelectMany(p => p.Options.Where(o => o.Recursive)))
+            var names = command.Options.Concat(Ancestors(command).SelectMany(p => p.Options.Where(o => o.Recursive)))
                 .SelectMany(o => o.Aliases.Append(o.Name));
             return $"{token}: unknown option{Suggestion(token, names)}; {hint}";
         }

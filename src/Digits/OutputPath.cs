@@ -76,7 +76,8 @@ public static class OutputPath
 
     /// <summary>Checks several outputs of one command: each as <see cref="Check"/>, and no two the same file.</summary>
     /// <param name="outputs">Each output's path (null when the option was not given) and the option that named it.</param>
-    public static void CheckAll(IEnumerable<(string? Path, string Option)> outputs, IEnumerable<string?> inputs)
+    /// <param name="bytesNeeded">Room each output needs, as in <see cref="Check"/>.</param>
+    public static void CheckAll(IEnumerable<(string? Path, string Option)> outputs, IEnumerable<string?> inputs, long bytesNeeded = 0)
     {
         var seen = new List<(string Path, string Option)>();
         var inputList = inputs.ToList();
@@ -84,7 +85,7 @@ public static class OutputPath
         {
             if (path is null)
                 continue;
-            string full = Check(path, option, inputList);
+            string full = Check(path, option, inputList, bytesNeeded);
             foreach (var (other, otherOption) in seen)
             {
                 if (SameFile(full, other))

@@ -149,10 +149,11 @@ public sealed class DatasetStore
 
     private static ResolvedDataset Require(DatasetDefinition dataset, DataSource source, string directory, string origin)
     {
+        // A folder named wrongly is a usage mistake (exit 2); one that is missing or incomplete is an error (exit 1).
         if (directory.Length == 0)
-            throw new DigitsException(origin, "is empty, expected a folder with the dataset's IDX files");
+            throw new InvalidOptionException(origin, "is empty, expected a folder with the dataset's IDX files");
         if (File.Exists(directory))
-            throw new DigitsException(origin, $"{directory} is a file, expected a folder");
+            throw new InvalidOptionException(origin, $"{directory} is a file, expected a folder");
         if (!Directory.Exists(directory))
             throw new DigitsException(origin, $"folder {directory} does not exist");
         if (!FindAll(dataset, directory, out var paths, out var missing))

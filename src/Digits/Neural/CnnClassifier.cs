@@ -31,7 +31,7 @@ public sealed class CnnClassifier : IPersistableModel
 
     private readonly Lock gate = new();
     private readonly byte[] deskewed;
-    private Network network;
+    private volatile Network network;
     private float[] inputs;
 
     /// <summary>
@@ -303,24 +303,13 @@ public sealed class CnnClassifier : IPersistableModel
             standardization.Apply(inputs.AsSpan(0, count * CnnArchitecture.Input.Size));
         }
         ReadOnlySpan<float> logits = network.Forward(inputs, count, training: false);
-        if (!AllFinite(logits))
+        if (!Digits.Tensors.Finite.All(logits))
         {
             throw new DigitsException(Name, "the network's outputs overflow to infinity or NaN; its weights are corrupt");
         }
         return logits;
     }
 
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-        {
-            if (!float.IsFinite(v))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static void Require(int inputLength, int count, int pixels, int outputLength, int classes)
     {

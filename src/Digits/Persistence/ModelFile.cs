@@ -83,23 +83,13 @@ public sealed class ModelFile
         }
         bool finite = dtype switch
         {
-            TensorDType.F32 => AllFinite(tensor.AsFloats()),
-            TensorDType.F64 => AllFinite(tensor.AsDoubles()),
+            TensorDType.F32 => Tensors.Finite.All(tensor.AsFloats()),
+            TensorDType.F64 => Tensors.Finite.All(tensor.AsDoubles()),
             _ => true,
         };
         if (!finite)
             throw new DigitsException(Name, $"tensor '{name}' holds NaN or infinite values");
         return tensor;
-    }
-
-    private static bool AllFinite<T>(ReadOnlySpan<T> values) where T : IFloatingPointIeee754<T>
-    {
-        foreach (T value in values)
-        {
-            if (!T.IsFinite(value))
-                return false;
-        }
-        return true;
     }
 
     /// <summary>A copy of an F32 tensor's elements, after the checks of <see cref="Require"/>.</summary>

@@ -20,16 +20,21 @@ public sealed class ModelOutput
     /// <summary>The full path an unfinished run writes: <c>NAME.interrupted.safetensors</c> beside <see cref="Path"/>.</summary>
     public string InterruptedPath { get; }
 
-    /// <summary>Checks both paths for a run that reads <paramref name="inputs"/>.</summary>
+    /// <summary>Checks both paths, and the run's other outputs (such as checkpoints), for a run that reads <paramref name="inputs"/>.</summary>
     /// <param name="option">The option that named the path, for errors, e.g. <c>--out</c>.</param>
+    /// <param name="otherOutputs">Files the run writes besides the model, each with the option that named it; none may be
+    /// the model's path or its interrupted copy.</param>
     /// <param name="bytesNeeded">The model's size when it is known in advance, 0 otherwise.</param>
-    /// <exception cref="InvalidOptionException">The path is an input, a folder, or empty.</exception>
-    /// <exception cref="DigitsException">Its folder cannot be written or is full.</exception>
-    public static ModelOutput Check(string path, string option, IEnumerable<string?> inputs, long bytesNeeded = 0)
+    /// <exception cref="InvalidOptionException">A path is an input, another output, a folder, or empty.</exception>
+    /// <exception cref="DigitsException">A folder cannot be written or is full.</exception>
+    public static ModelOutput Check(string path, string option, IEnumerable<string?> inputs,
+        IEnumerable<(string? Path, string Option)>? otherOutputs = null, long bytesNeeded = 0)
     {
-        var inputList = inputs.ToList();
-        string full = OutputPath.Check(path, option, inputList, bytesNeeded);
-        string interrupted = OutputPath.Check(OutputPath.Interrupted(full), option, inputList, bytesNeeded);
+        if (string.IsNullOrWhiteSpace(path))
+            throw new InvalidOptionException(option, "is empty; give a file name");
+        string full = System.IO.Path.GetFullPath(path);
+        string interrupted = OutputPath.Interrupted(full);
+        OutputPath.CheckAll([(full, option), (interrupted, $"{option} (its interrupted copy)"), .. otherOutputs ?? []], inputs, bytesNeeded);
         return new ModelOutput(full, interrupted);
     }
 

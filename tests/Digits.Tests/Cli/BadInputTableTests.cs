@@ -33,6 +33,8 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "tune logreg --data {data} --subset 100 --out {train-images}", 2, "--out: {train-images} is also an input" },
         { "data show --data {data} --out {train-images}", 2, "--out: {train-images} is also an input" },
         { "train cnn-fast --data {data} --subset 100 --checkpoint {tmp}/m.safetensors --out {tmp}/m.safetensors", 2, "--checkpoint: {tmp}/m.safetensors is also given as --out" },
+        { "train cnn-fast --data {data} --subset 100 --ensemble 2 --checkpoint {tmp}/ck.safetensors --out {tmp}/ck.m2.safetensors", 2, "--checkpoint: {tmp}/ck.m2.safetensors is also given as --out" },
+        { "train cnn-fast --data {data} --subset 100 --checkpoint {tmp}/m.interrupted.safetensors --out {tmp}/m.safetensors", 2, "--checkpoint: {tmp}/m.interrupted.safetensors is also given as --out (its interrupted copy)" },
         // Outputs are checked before the work: folders, unwritable places, empty names.
         { "train logreg --data {data} --subset 100 --out {tmp}", 2, "--out: {tmp} is a directory" },
         { "export {model} --onnx {tmp}", 2, "--onnx: {tmp} is a directory" },
@@ -68,6 +70,7 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "trian", 2, "trian: unknown command (did you mean 'train'?)" },
         { "data", 2, "digits data: needs a command: info, verify, fetch, show" },
         { "evaluate", 2, "digits evaluate: needs MODEL" },
+        { "train cnn-fast --verbos", 2, "--verbos: unknown option (did you mean '--verbose'?)" },
         { "train cnn-fast --batchsize 3", 2, "--batchsize: unknown option (did you mean '--batch-size'?)" },
         { "train cnn-fast --data {data} --batch-size 0", 2, "--batch-size: must be at least 1, got 0" },
         { "train cnn-fast --data {data} --epochs 0", 2, "--epochs: must be at least 1, got 0" },

@@ -66,11 +66,11 @@ public class DatasetStoreTests
         using var tmp = new TempFolder();
         string file = tmp.File("x.txt");
         File.WriteAllText(file, "not a folder");
-        var e = Assert.Throws<DigitsException>(() => new DatasetStore(new DatasetStoreOptions { DataDirectory = file }).TryLocate(DatasetCatalog.Mnist));
+        DigitsException e = Assert.Throws<InvalidOptionException>(() => new DatasetStore(new DatasetStoreOptions { DataDirectory = file }).TryLocate(DatasetCatalog.Mnist));
         Assert.Equal("--data", e.Subject);
         Assert.Equal($"{file} is a file, expected a folder", e.Problem);
 
-        e = Assert.Throws<DigitsException>(() => new DatasetStore(new DatasetStoreOptions { DataDirectory = "" }).TryLocate(DatasetCatalog.Mnist));
+        e = Assert.Throws<InvalidOptionException>(() => new DatasetStore(new DatasetStoreOptions { DataDirectory = "" }).TryLocate(DatasetCatalog.Mnist));
         Assert.Equal("--data", e.Subject);
         Assert.StartsWith("is empty", e.Problem);
     }

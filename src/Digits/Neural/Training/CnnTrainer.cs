@@ -142,7 +142,7 @@ public sealed class CnnTrainer(CnnRecipe recipe)
                     break;
                 }
 
-                if (!AllFinite(network.Parameters.Values) || !AllFinite(network.Parameters.Buffers))
+                if (!Finite.All<float>(network.Parameters.Values) || !Finite.All<float>(network.Parameters.Buffers))
                 {
                     bool nan = TensorPrimitives.IsNaNAny<float>(network.Parameters.Values) || TensorPrimitives.IsNaNAny<float>(network.Parameters.Buffers);
                     throw Diverged(DivergenceSignal.Weights, nan ? double.NaN : double.PositiveInfinity, epoch + 1, batchNumber);
@@ -221,9 +221,6 @@ public sealed class CnnTrainer(CnnRecipe recipe)
     }
 
     private static int[] AllOf(LabeledImages images) => [.. Enumerable.Range(0, images.Count)];
-
-    /// <summary>Whether every value is finite; true for none (TensorPrimitives.IsFiniteAll is false for an empty span).</summary>
-    private static bool AllFinite(ReadOnlySpan<float> values) => values.IsEmpty || TensorPrimitives.IsFiniteAll(values);
 
     private ModelMetadata DefaultProvenance(CnnTrainingOptions options, LabeledImages train) => new()
     {
