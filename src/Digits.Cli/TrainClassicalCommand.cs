@@ -1,34 +1,37 @@
 using System.CommandLine;
 using Digits.Classical;
-using Digits.Evaluation;
+using Digits.Training;
 
 namespace Digits.Cli;
 
-/// <summary><c>digits train logreg|linear-svm</c>: the classical models, with their regularization as options.</summary>
+/// <summary><c>digits train logreg|linear-svm|svm</c>: maps the classical models' flags to their options and trains.</summary>
 internal static class TrainClassicalCommand
 {
+    /// <summary>The kernel SVM's cache is set in megabytes on the command line.</summary>
+    private static readonly Dictionary<string, string> CacheFlag = new() { ["CacheBytes"] = "--cache-mb" };
+
     public static Command LogReg()
     {
         var c = new Option<double>("--C") { Description = $"Inverse L2 strength, as in scikit-learn (default {SoftmaxRegressionOptions.Defaults.C}, chosen on a validation split)", DefaultValueFactory = _ => SoftmaxRegressionOptions.Defaults.C, HelpName = "C" };
         var iterations = new Option<int>("--max-iterations") { Description = "L-BFGS iteration cap", DefaultValueFactory = _ => SoftmaxRegressionOptions.Defaults.MaxIterations, HelpName = "N" };
-        var validation = TrainingRun.ValidationOption(0);
-        var cmd = new Command("logreg", "Multinomial logistic (softmax) regression with L2, fitted by L-BFGS");
+        var entry = TrainerRegistry.LogReg;
+        var validation = TrainingRun.ValidationOption(entry.DefaultValidation);
+        var cmd = new Command(entry.Name, entry.Description);
         TrainingRun.AddCommonOptions(cmd, validation);
         cmd.Options.Add(c);
         cmd.Options.Add(iterations);
         cmd.Options.Add(TrainingRun.DeskewOption);
         cmd.SetAction((parsed, ct) =>
         {
-            var options = new SoftmaxRegressionOptions
+            var options = entry.Defaults with
             {
                 C = parsed.GetValue(c),
                 MaxIterations = parsed.GetValue(iterations),
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
                 Seed = (long)parsed.GetValue(TrainingRun.Seed),
             };
-            UsageMessages.Validate(options.Validate);
-            return TrainingRun.RunAsync(parsed, "logreg", null, validation, (data, terminal, token) =>
-                Fit(data, set => new SoftmaxRegressionTrainer(options).Fit(set, cancellationToken: token), token), ct);
+            UsageMessages.Validate(() => entry.Validate(options));
+            return TrainingRun.RunAsync(parsed, validation, entry.Create(options), [], ct);
         });
         return cmd;
     }
@@ -40,8 +43,9 @@ internal static class TrainClassicalCommand
         multiclass.AcceptOnlyFromAmong("crammer-singer", "ovr");
         var loss = new Option<string>("--loss") { Description = "hinge or squared-hinge (with --multiclass ovr)", DefaultValueFactory = _ => "squared-hinge", HelpName = "LOSS" };
         loss.AcceptOnlyFromAmong("hinge", "squared-hinge");
-        var validation = TrainingRun.ValidationOption(0);
-        var cmd = new Command("linear-svm", "Linear SVM by dual coordinate descent (Crammer-Singer or one-vs-rest)");
+        var entry = TrainerRegistry.LinearSvm;
+        var validation = TrainingRun.ValidationOption(entry.DefaultValidation);
+        var cmd = new Command(entry.Name, entry.Description);
         TrainingRun.AddCommonOptions(cmd, validation);
         cmd.Options.Add(c);
         cmd.Options.Add(multiclass);
@@ -49,7 +53,7 @@ internal static class TrainClassicalCommand
         cmd.Options.Add(TrainingRun.DeskewOption);
         cmd.SetAction((parsed, ct) =>
         {
-            var options = new LinearSvmOptions
+            var options = entry.Defaults with
             {
                 C = parsed.GetValue(c),
                 Multiclass = parsed.GetValue(multiclass) == "ovr" ? LinearSvmMulticlass.OneVsRest : LinearSvmMulticlass.CrammerSinger,
@@ -57,9 +61,8 @@ internal static class TrainClassicalCommand
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
                 Seed = (long)parsed.GetValue(TrainingRun.Seed),
             };
-            UsageMessages.Validate(options.Validate);
-            return TrainingRun.RunAsync(parsed, "linear-svm", null, validation, (data, terminal, token) =>
-                Fit(data, set => new LinearSvmTrainer(options).Fit(set, token), token), ct);
+            UsageMessages.Validate(() => entry.Validate(options), CacheFlag);
+            return TrainingRun.RunAsync(parsed, validation, entry.Create(options), [], ct);
         });
         return cmd;
     }
@@ -74,8 +77,9 @@ internal static class TrainClassicalCommand
         var coef0 = new Option<double>("--coef0") { Description = $"Polynomial offset (default {KernelSvmOptions.Defaults.Coef0})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Coef0, HelpName = "X" };
         var virtualSv = new Option<bool>("--virtual-sv") { Description = "Fit twice: the second time on the support vectors plus copies moved one pixel each way (Schölkopf et al. 1996)" };
         var cache = new Option<int>("--cache-mb") { Description = "Kernel cache bound in MB (default 1024)", DefaultValueFactory = _ => (int)(KernelSvmOptions.Defaults.CacheBytes >> 20), HelpName = "MB" };
-        var validation = TrainingRun.ValidationOption(0);
-        var cmd = new Command("svm", "Kernel SVM (C-SVC, RBF or polynomial) by SMO with second-order working sets, one-vs-one");
+        var entry = TrainerRegistry.Svm;
+        var validation = TrainingRun.ValidationOption(entry.DefaultValidation);
+        var cmd = new Command(entry.Name, entry.Description);
         TrainingRun.AddCommonOptions(cmd, validation);
         cmd.Options.Add(c);
         cmd.Options.Add(kernel);
@@ -89,7 +93,7 @@ internal static class TrainClassicalCommand
         {
             if (parsed.GetValue(cache) is var megabytes and < 0)
                 throw new InvalidOptionException("--cache-mb", $"must not be negative, got {megabytes}");
-            var options = new KernelSvmOptions
+            var options = entry.Defaults with
             {
                 C = parsed.GetValue(c),
                 Kernel = parsed.GetValue(kernel) == "poly" ? SvmKernelType.Polynomial : SvmKernelType.Rbf,
@@ -102,20 +106,9 @@ internal static class TrainClassicalCommand
                 Threads = TrainingRun.RequestedThreads(parsed),
                 Seed = (long)parsed.GetValue(TrainingRun.Seed),
             };
-            UsageMessages.Validate(options.Validate);
-            return TrainingRun.RunAsync(parsed, "svm", null, validation, (data, terminal, token) =>
-                Fit(data, set => new KernelSvmTrainer(options).Fit(set, token), token), ct);
+            UsageMessages.Validate(() => entry.Validate(options), CacheFlag);
+            return TrainingRun.RunAsync(parsed, validation, entry.Create(options), [], ct);
         });
         return cmd;
-    }
-
-    /// <summary>Fits on the training part and scores the validation part, if any.</summary>
-    public static TrainedModel Fit(TrainingData data, Func<Data.LabeledImages, Persistence.IPersistableModel> fit, CancellationToken ct)
-    {
-        var (train, validation) = data.Materialize();
-        var model = fit(train);
-        double? validationAccuracy = validation is null ? null
-            : Evaluator.Evaluate(model, validation.Pixels, validation.Labels, validation.Count, cancellationToken: ct).Accuracy;
-        return new TrainedModel(model, validationAccuracy, null, false);
     }
 }

@@ -1,37 +1,14 @@
 using System.CommandLine;
-using System.Text.Json;
 using Digits.Data;
-using Digits.Evaluation;
-using Digits.Neural.Training;
 using Digits.Persistence;
+using Digits.Training;
 using Spectre.Console;
 
 namespace Digits.Cli;
 
-/// <summary>What a trainer hands back to the shared part of <c>digits train</c>.</summary>
-/// <param name="Model">The trained model (for CNNs, the best-validation epoch's).</param>
-/// <param name="ValidationAccuracy">Accuracy on the validation split, or null without one.</param>
-/// <param name="Epochs">Epochs run, for iterative trainers; null otherwise.</param>
-/// <param name="Interrupted">Stopped by Ctrl+C: the model is the best so far and the command exits 130.</param>
-/// <param name="Diverged">Stopped because the loss became non-finite: the model is the last finite one, kept beside
-/// --out, and the command then reports this error (exit 1).</param>
-/// <param name="History">Per-epoch learning curve, when the trainer has one.</param>
-internal sealed record TrainedModel(
-    IPersistableModel Model, double? ValidationAccuracy, int? Epochs, bool Interrupted,
-    IReadOnlyList<LearningCurvePoint>? History = null, TrainingDivergedException? Diverged = null);
-
-/// <summary>The data a trainer works on: the training images, and index lists into them for training and validation.</summary>
-internal sealed record TrainingData(LabeledImages Train, int[] TrainIndices, int[]? ValidationIndices)
-{
-    /// <summary>Copies of the training and validation images, for trainers that want whole sets.</summary>
-    public (LabeledImages Train, LabeledImages? Validation) Materialize() =>
-        (Train.Subset(TrainIndices), ValidationIndices is null ? null : Train.Subset(ValidationIndices));
-}
-
 /// <summary>
-/// The part of <c>digits train KIND</c> every kind shares: load data, take the subset and the validation split, call
-/// the kind's trainer, measure test accuracy, save the model with its provenance, and print the contract's
-/// <c>train</c> JSON. The test set is only evaluated after training; nothing is chosen on it.
+/// The part of <c>digits train NAME</c> every kind shares: the common flags, finding the data with the outputs checked
+/// first, and rendering the library's <see cref="TrainingSession"/> as the contract's <c>train</c> JSON or a summary.
 /// </summary>
 internal static class TrainingRun
 {
@@ -70,16 +47,6 @@ internal static class TrainingRun
         HelpName = "FRACTION",
     };
 
-    /// <summary>Exactly <paramref name="count"/> images (all when null): a stratified sample or the first ones, by --subset-mode.</summary>
-    public static LabeledImages TakeSubset(ParseResult parsed, LabeledImages train, int? count, ulong seed)
-    {
-        if (count is not int n || n == train.Count)
-            return train;
-        if (n > train.Count)
-            throw new InvalidOptionException("--subset", $"must be at most {train.Count:N0} (the training images there are), got {n:N0}");
-        return parsed.GetValue(SubsetMode) == "first" ? train.Take(n) : train.Subset(StratifiedSplit.Sample(train.Labels, n, seed));
-    }
-
     /// <summary>
     /// The thread count <c>--threads</c> asks for: at least 1, and never more than the processors, since extra threads
     /// only contend for the same cores (default: all of them).
@@ -102,133 +69,83 @@ internal static class TrainingRun
         return threads;
     }
 
+    /// <summary>Trains with <paramref name="trainer"/> and reports the run.</summary>
     /// <param name="checkpoints">The run's checkpoint files (every ensemble member's), to check with the other outputs.</param>
-    public static async Task<int> RunAsync(ParseResult parsed, string kind, string? recipe, Option<double> validation,
-        Func<TrainingData, Terminal, CancellationToken, TrainedModel> trainer, CancellationToken ct, IReadOnlyList<string>? checkpoints = null)
+    public static async Task<int> RunAsync(ParseResult parsed, Option<double> validation, ITrainer trainer, IReadOnlyList<string> checkpoints, CancellationToken ct)
     {
         var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
         ulong seed = parsed.GetValue(Seed);
-        double fraction = parsed.GetValue(validation);
         int? subset = parsed.GetValue(Subset);
-        if (!(fraction >= 0 && fraction < 0.9))
-            throw new InvalidOptionException("--validation", $"must be in [0, 0.9), got {fraction}");
         if (subset is < 20)
             throw new InvalidOptionException("--subset", $"must be at least 20, got {subset}");
         int threads = ApplyThreads(parsed);
-        string name = recipe ?? kind;
 
         // Every output is checked against every input once the data is found and before it is read, so that a mistake
         // costs nothing.
         ModelOutput output = null!;
         var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct, dataFiles =>
-            output = ModelOutput.Check(parsed.GetValue(Out) ?? $"{name}.safetensors", "--out", dataFiles,
-                (checkpoints ?? []).Select(c => ((string?)c, "--checkpoint"))));
-
-        loaded.RequireCatalogImageSize(DatasetSplit.Train);
+            output = ModelOutput.Check(parsed.GetValue(Out) ?? $"{trainer.Name}.safetensors", "--out", dataFiles,
+                checkpoints.Select(c => ((string?)c, "--checkpoint"))));
         var testSet = DataCommands.CheckTestSet(loaded);
-        var train = TakeSubset(parsed, loaded.Train, subset, seed);
-        int[] trainIndices;
-        int[]? validationIndices = null;
-        if (fraction > 0)
-            (trainIndices, validationIndices) = StratifiedSplit.Create(train.Labels, fraction, seed);
-        else
-            trainIndices = Enumerable.Range(0, train.Count).ToArray();
-
-        terminal.Log($"training {name} on {trainIndices.Length} images" + (validationIndices is null ? "" : $", validating on {validationIndices.Length}"));
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        TrainedModel trained = trainer(new TrainingData(train, trainIndices, validationIndices), terminal, ct);
-        if (trained.Diverged is { } diverged)
+        var session = TrainingSession.Prepare(new TrainingPlan
         {
-            // Keep the last finite model, as an unfinished run keeps its best so far; then report the error.
-            double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-            string kept = output.Save(Metadata(trained, null, seconds, trainIndices.Length, validationIndices, seed, train), trained.Model.Tensors(), finished: false);
-            Terminal.Wrote(kept, $"the last finite model; {output.Path} was left as it was");
+            Trainer = trainer,
+            Data = loaded,
+            Output = output,
+            Seed = seed,
+            ValidationFraction = parsed.GetValue(validation),
+            Subset = subset,
+            SubsetFirst = parsed.GetValue(SubsetMode) == "first",
+            Command = "digits " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+        });
+
+        terminal.Log($"training {trainer.Name} on {session.TrainCount} images" + (session.ValidationCount == 0 ? "" : $", validating on {session.ValidationCount}"));
+        var outcome = TrainingProgressView.Run(terminal, trainer.Name, progress => session.Run(progress, ct));
+        var result = outcome.Result;
+        foreach (string note in result.Notes ?? [])
+            terminal.Log(note);
+        if (result.Diverged is { } diverged)
+        {
+            Terminal.Wrote(outcome.ModelPath, $"the last finite model; {output.Path} was left as it was");
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(diverged);
         }
-        double trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-        // An interrupted run is saved at once, without the test pass, so that Ctrl+C is answered within a moment; a
-        // signal that comes after the fit (during the test pass, too) makes the run interrupted as well.
-        EvaluationResult? test = null;
-        if (!trained.Interrupted && !ct.IsCancellationRequested)
-        {
-            try
-            {
-                test = Evaluator.Evaluate(trained.Model, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count, cancellationToken: ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-            }
-        }
-        if (test is null)
-            trained = trained with { Interrupted = true };
-        var metadata = Metadata(trained, test, trainSeconds, trainIndices.Length, validationIndices, seed, train);
-        string path = output.Save(metadata, trained.Model.Tensors(), finished: !trained.Interrupted);
-
+        var test = outcome.Test;
         if (parsed.GetValue(GlobalOptions.Json))
         {
             JsonOutput.Print(new
             {
-                model = path,
-                kind = trained.Model.Kind,
-                recipe = trained.Model.Recipe,
+                model = outcome.ModelPath,
+                kind = result.Model.Kind,
+                recipe = result.Model.Recipe,
                 test_accuracy = test?.Accuracy,
-                validation_accuracy = trained.ValidationAccuracy,
-                train_seconds = Math.Round(trainSeconds, 3),
-                epochs = trained.Epochs,
+                validation_accuracy = result.ValidationAccuracy,
+                train_seconds = Math.Round(outcome.TrainSeconds, 3),
+                epochs = result.Epochs,
                 seed,
                 threads,
-                train_count = trainIndices.Length,
-                validation_count = validationIndices?.Length ?? 0,
+                train_count = outcome.TrainCount,
+                validation_count = outcome.ValidationCount,
                 test_log_loss = test?.LogLoss,
                 checksums = testSet.Checksums,
                 test_dataset = testSet.Dataset,
-                interrupted = trained.Interrupted,
+                interrupted = outcome.Interrupted,
             });
         }
         else
         {
-            string validationText = trained.ValidationAccuracy is double v ? $", validation {v * 100:F2}%" : "";
+            string validationText = result.ValidationAccuracy is double v ? $", validation {v * 100:F2}%" : "";
             if (test is null)
             {
-                string epochs = trained.Epochs is int e ? $"after {e} epoch{(e == 1 ? "" : "s")}" : $"after {trainSeconds:F1} s";
-                terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: stopped {epochs}{validationText}; not evaluated on test");
+                string epochs = result.Epochs is int e ? $"after {e} epoch{(e == 1 ? "" : "s")}" : $"after {outcome.TrainSeconds:F1} s";
+                terminal.Out.MarkupLineInterpolated($"[bold]{trainer.Name}[/]: stopped {epochs}{validationText}; not evaluated on test");
             }
             else
             {
-                terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: accuracy on {testSet.Words} [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
+                terminal.Out.MarkupLineInterpolated($"[bold]{trainer.Name}[/]: accuracy on {testSet.Words} [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {outcome.TrainSeconds:F1} s on {outcome.TrainCount:N0} images");
             }
         }
-        Terminal.Wrote(path, trained.Interrupted ? $"the best model so far; {output.Path} was left as it was" : null);
-        return trained.Interrupted ? CommandRunner.Interrupted : CommandRunner.Ok;
-    }
-
-    /// <summary>The model file's provenance: kind, architecture and preprocessing from the model, and how it was made.</summary>
-    private static ModelMetadata Metadata(TrainedModel trained, EvaluationResult? test, double trainSeconds, int trainCount,
-        int[]? validationIndices, ulong seed, LabeledImages train)
-    {
-        var metrics = new Dictionary<string, object?>
-        {
-            ["test_accuracy"] = test?.Accuracy,
-            ["test_log_loss"] = test?.LogLoss,
-            ["validation_accuracy"] = trained.ValidationAccuracy,
-            ["train_seconds"] = Math.Round(trainSeconds, 3),
-            ["epochs"] = trained.Epochs,
-            ["train_count"] = trainCount,
-            ["validation_count"] = validationIndices?.Length ?? 0,
-            ["interrupted"] = trained.Interrupted,
-        };
-        return new ModelMetadata
-        {
-            Kind = trained.Model.Kind,
-            Recipe = trained.Model.Recipe,
-            Labels = trained.Model.Labels,
-            Architecture = trained.Model.Architecture,
-            Preprocessing = trained.Model.Preprocessing,
-            Command = "digits " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
-            Seed = (long)seed,
-            Metrics = JsonOutput.Serialize(metrics),
-            TrainDataSha256 = train.ContentSha256(),
-        };
+        Terminal.Wrote(outcome.ModelPath, outcome.Interrupted ? $"the best model so far; {output.Path} was left as it was" : null);
+        return outcome.Interrupted ? CommandRunner.Interrupted : CommandRunner.Ok;
     }
 }

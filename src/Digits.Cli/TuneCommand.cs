@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
 using Digits.Classical;
 using Digits.Data;
 using Digits.Evaluation;
+using Digits.Training;
 using Digits.Tuning;
 using Spectre.Console;
 
@@ -15,53 +15,39 @@ namespace Digits.Cli;
 /// </summary>
 internal static class TuneCommand
 {
-    /// <summary>
-    /// What can be tuned for each kind, and how one setting becomes a checked trial. A parameter left out of the grid
-    /// keeps its default (tuning only C for an SVM uses the default gamma).
-    /// </summary>
-    private static readonly Dictionary<string, (string[] Parameters, string DefaultGrid, Func<IReadOnlyDictionary<string, double>, FixedSettings, Trial> Build)> Kinds = new()
+    private static readonly Option<string> Kernel = CreateKernel();
+    private static readonly Option<int> Degree = new("--degree") { Description = $"Polynomial degree (default {KernelSvmOptions.Defaults.Degree})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Degree, HelpName = "N" };
+    private static readonly Option<double> Coef0 = new("--coef0") { Description = $"Polynomial offset (default {KernelSvmOptions.Defaults.Coef0})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Coef0, HelpName = "X" };
+
+    private static Option<string> CreateKernel()
     {
-        ["logreg"] = (["C"], "C=0.01,0.03,0.1,0.3,1", (p, s) =>
-        {
-            var options = new SoftmaxRegressionOptions { C = p.GetValueOrDefault("C", SoftmaxRegressionOptions.Defaults.C), Deskew = s.Deskew };
-            return new Trial(options.Validate, (train, ct) => new SoftmaxRegressionTrainer(options).Fit(train, cancellationToken: ct));
-        }),
-        ["linear-svm"] = (["C"], "C=0.003,0.01,0.03,0.1,0.3", (p, s) =>
-        {
-            var options = new LinearSvmOptions { C = p.GetValueOrDefault("C", LinearSvmOptions.Defaults.C), Deskew = s.Deskew };
-            return new Trial(options.Validate, (train, ct) => new LinearSvmTrainer(options).Fit(train, ct));
-        }),
-        ["svm"] = (["C", "gamma"], "C=1,5,10;gamma=0.01,0.02,0.05", (p, s) =>
-        {
-            var options = new KernelSvmOptions
-            {
-                C = p.GetValueOrDefault("C", KernelSvmOptions.Defaults.C), Gamma = p.GetValueOrDefault("gamma", KernelSvmOptions.Defaults.Gamma),
-                Kernel = s.Kernel, Degree = s.Degree, Coef0 = s.Coef0, Deskew = s.Deskew, Threads = 1,
-            };
-            return new Trial(options.Validate, (train, ct) => new KernelSvmTrainer(options).Fit(train, ct));
-        }),
-    };
-
-    /// <summary>One setting of a kind's options: its argument check and its fit.</summary>
-    private sealed record Trial(Action Validate, Func<LabeledImages, CancellationToken, IClassifier> Fit);
-
-    /// <summary>The settings every trial shares: preprocessing, and for the kernel SVM the kernel's form.</summary>
-    private sealed record FixedSettings(bool Deskew, SvmKernelType Kernel, int Degree, double Coef0);
+        var kernel = new Option<string>("--kernel") { Description = "rbf: exp(-gamma·|x-y|²), or poly: (gamma·x·y + coef0)^degree", DefaultValueFactory = _ => "rbf", HelpName = "rbf|poly" };
+        kernel.AcceptOnlyFromAmong("rbf", "poly");
+        return kernel;
+    }
 
     public static Command Create()
     {
         var tune = new Command("tune", "Choose hyperparameters by stratified k-fold cross-validation on the training set");
-        foreach (var (kind, spec) in Kinds)
-            tune.Subcommands.Add(CreateFor(kind, spec.Parameters, spec.DefaultGrid, spec.Build));
+        bool Deskew(ParseResult parsed) => parsed.GetValue(TrainingRun.DeskewOption);
+        tune.Subcommands.Add(CreateFor(TrainerRegistry.LogReg, parsed => TrainerRegistry.LogReg.Defaults with { Deskew = Deskew(parsed) }));
+        tune.Subcommands.Add(CreateFor(TrainerRegistry.LinearSvm, parsed => TrainerRegistry.LinearSvm.Defaults with { Deskew = Deskew(parsed) }));
+        // Trials run two at a time, so each kernel SVM fit keeps to one thread.
+        tune.Subcommands.Add(CreateFor(TrainerRegistry.Svm, parsed => TrainerRegistry.Svm.Defaults with
+        {
+            Kernel = parsed.GetValue(Kernel) == "poly" ? SvmKernelType.Polynomial : SvmKernelType.Rbf,
+            Degree = parsed.GetValue(Degree), Coef0 = parsed.GetValue(Coef0), Deskew = Deskew(parsed), Threads = 1,
+        }, Kernel, Degree, Coef0));
         return tune;
     }
 
-    private static Command CreateFor(string kind, string[] parameters, string defaultGrid, Func<IReadOnlyDictionary<string, double>, FixedSettings, Trial> build)
+    /// <param name="baseOptions">The options every trial shares, from the flags; a grid setting overrides its parameters.</param>
+    /// <param name="kindOptions">Flags only this kind has.</param>
+    private static Command CreateFor<TOptions>(TrainerEntry<TOptions> entry, Func<ParseResult, TOptions> baseOptions, params Option[] kindOptions)
+        where TOptions : notnull
     {
-        var kernel = new Option<string>("--kernel") { Description = "rbf: exp(-gamma·|x-y|²), or poly: (gamma·x·y + coef0)^degree", DefaultValueFactory = _ => "rbf", HelpName = "rbf|poly" };
-        kernel.AcceptOnlyFromAmong("rbf", "poly");
-        var degree = new Option<int>("--degree") { Description = $"Polynomial degree (default {KernelSvmOptions.Defaults.Degree})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Degree, HelpName = "N" };
-        var coef0 = new Option<double>("--coef0") { Description = $"Polynomial offset (default {KernelSvmOptions.Defaults.Coef0})", DefaultValueFactory = _ => KernelSvmOptions.Defaults.Coef0, HelpName = "X" };
+        string kind = entry.Name, defaultGrid = entry.DefaultGrid!;
+        var parameters = entry.TunableParameters;
         var grid = new Option<string>("--grid") { Description = $"Values to try, e.g. \"{defaultGrid}\" (parameters: {string.Join(", ", parameters)})", DefaultValueFactory = _ => defaultGrid, HelpName = "SPEC" };
         var random = new Option<int?>("--random") { Description = "Random search: try N combinations drawn from the grid instead of all", HelpName = "N" };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 3, HelpName = "K" };
@@ -78,12 +64,8 @@ internal static class TuneCommand
         cmd.Options.Add(TrainingRun.Seed);
         cmd.Options.Add(TrainingRun.Threads);
         cmd.Options.Add(TrainingRun.DeskewOption);
-        if (kind == "svm")
-        {
-            cmd.Options.Add(kernel);
-            cmd.Options.Add(degree);
-            cmd.Options.Add(coef0);
-        }
+        foreach (var option in kindOptions)
+            cmd.Options.Add(option);
         cmd.Options.Add(chart);
         cmd.Options.Add(output);
         cmd.Options.Add(GlobalOptions.Json);
@@ -108,18 +90,14 @@ internal static class TuneCommand
                 ? (n >= 1 ? parameterGrid.Sample(n, seed) : throw new InvalidOptionException("--random", $"must be at least 1, got {n}"))
                 : parameterGrid.Combinations();
 
-            var fixedSettings = new FixedSettings(parsed.GetValue(TrainingRun.DeskewOption),
-                kind == "svm" && parsed.GetValue(kernel) == "poly" ? SvmKernelType.Polynomial : SvmKernelType.Rbf,
-                kind == "svm" ? parsed.GetValue(degree) : KernelSvmOptions.Defaults.Degree,
-                kind == "svm" ? parsed.GetValue(coef0) : KernelSvmOptions.Defaults.Coef0);
-            if (fixedSettings.Degree is < 1 or > 10)
-                throw new InvalidOptionException("--degree", $"must be 1 to 10, got {fixedSettings.Degree}");
+            var shared = baseOptions(parsed);
+            UsageMessages.Validate(() => entry.Validate(shared));
             // Every setting is checked before the first fit, so that a bad value in the grid costs nothing.
             foreach (var setting in settings)
             {
                 try
                 {
-                    build(setting, fixedSettings).Validate();
+                    entry.Validate(entry.WithParameters(shared, setting));
                 }
                 catch (ArgumentException e)
                 {
@@ -133,20 +111,20 @@ internal static class TuneCommand
             var data = loaded.Train;
             if (parsed.GetValue(subset) is int size && size < 20 * k)
                 throw new InvalidOptionException("--subset", $"must be at least {20 * k} for {k} folds, got {size}");
-            data = TrainingRun.TakeSubset(parsed, data, parsed.GetValue(subset), seed);
+            data = TrainingSession.TakeSubset(data, parsed.GetValue(subset), parsed.GetValue(TrainingRun.SubsetMode) == "first", seed);
 
             terminal.Log($"tuning {kind}: {settings.Count} settings x {k} folds on {data.Count:N0} images");
             var gate = new Lock();
             int done = 0;
-            var result = ParameterSearch.Run(data, settings, k, seed, (train, p, token) => build(p, fixedSettings).Fit(train, token), Math.Min(2, Tensors.WorkerPool.Threads), trial =>
+            var result = ParameterSearch.Run(data, settings, k, seed, (train, p, token) => entry.Create(entry.WithParameters(shared, p)).Fit(TrainingSet.All(train), cancellationToken: token).Model, Math.Min(2, Tensors.WorkerPool.Threads), trial =>
             {
                 lock (gate)
                     terminal.Log($"trial {++done}/{settings.Count} {Format(trial.Parameters)} cv={trial.CvMean:F4}±{trial.CvStd:F4} time={trial.Seconds:F1}s");
             }, ct);
 
-            DrawChart(kind, parameterGrid, result, chartPath, k);
+            SearchChart.Save(parameterGrid, result, chartPath, $"{kind}: {k}-fold CV accuracy");
             Terminal.Wrote(chartPath, "cross-validation chart");
-            AtomicFile.WriteAllBytes(bestPath, System.Text.Encoding.UTF8.GetBytes(JsonOutput.Serialize(new { kind, best = result.Best.Parameters, best_cv_accuracy = result.Best.CvMean, folds = k, train_count = data.Count, seed, deskew = fixedSettings.Deskew })));
+            AtomicFile.WriteAllBytes(bestPath, System.Text.Encoding.UTF8.GetBytes(JsonOutput.Serialize(new { kind, best = result.Best.Parameters, best_cv_accuracy = result.Best.CvMean, folds = k, train_count = data.Count, seed, deskew = parsed.GetValue(TrainingRun.DeskewOption) })));
             Terminal.Wrote(bestPath, "best parameters");
 
             if (parsed.GetValue(GlobalOptions.Json))
@@ -185,28 +163,4 @@ internal static class TuneCommand
 
     private static string Format(IReadOnlyDictionary<string, double> p) =>
         string.Join(" ", p.Select(kv => $"{kv.Key}={kv.Value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}"));
-
-    private static void DrawChart(string kind, ParameterGrid grid, SearchResult result, string path, int folds)
-    {
-        string title = $"{kind}: {folds}-fold CV accuracy";
-        if (grid.Axes.Count == 1)
-        {
-            string name = grid.Axes[0].Name;
-            var points = result.Trials.OrderBy(t => t.Parameters[name]).Select(t => new ParameterSweepPoint(t.Parameters[name], t.CvMean, t.CvStd)).ToArray();
-            ParameterSweepChart.Save(name, points, path, title);
-            return;
-        }
-        var (rowName, rows) = grid.Axes[0];
-        var (columnName, columns) = grid.Axes[1];
-        var mean = new double[rows.Length, columns.Length];
-        for (int r = 0; r < rows.Length; r++)
-        {
-            for (int c = 0; c < columns.Length; c++)
-            {
-                var trials = result.Trials.Where(t => t.Parameters[rowName] == rows[r] && t.Parameters[columnName] == columns[c]).ToArray();
-                mean[r, c] = trials.Length == 0 ? double.NaN : trials.Max(t => t.CvMean);
-            }
-        }
-        CvHeatmapChart.Save(rowName, rows, columnName, columns, mean, path, title);
-    }
 }

@@ -22,7 +22,7 @@ namespace Digits.Classical;
 /// item's thread.
 /// </para>
 /// </remarks>
-public sealed class KernelSvmTrainer
+public sealed class KernelSvmTrainer : Training.ITrainer
 {
     private readonly KernelSvmOptions _options;
 
@@ -33,6 +33,16 @@ public sealed class KernelSvmTrainer
         options.Validate();
         _options = options;
     }
+
+    string Training.ITrainer.Name => Persistence.ModelKind.Svm;
+
+    string Training.ITrainer.Kind => Persistence.ModelKind.Svm;
+
+    string? Training.ITrainer.Recipe => null;
+
+    /// <summary>Fits on the training part of <paramref name="data"/> and scores its validation part (see <see cref="Training.TrainingSet.FitWhole"/>).</summary>
+    Training.TrainerResult Training.ITrainer.Fit(Training.TrainingSet data, IProgress<Neural.Training.TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        data.FitWhole(Fit, cancellationToken);
 
     /// <summary>Statistics of the last <see cref="Fit"/>: SMO steps and kernel rows computed, summed over pairs.</summary>
     public KernelSvmTrainingStatistics? LastStatistics { get; private set; }

@@ -10,7 +10,7 @@ namespace Digits.Classical;
 /// sample order from its own stream of the seed, so the model does not depend on the thread count. Crammer–Singer:
 /// one joint problem by <see cref="CrammerSingerSolver"/> on one thread.
 /// </summary>
-public sealed class LinearSvmTrainer
+public sealed class LinearSvmTrainer : Training.ITrainer
 {
     private readonly LinearSvmOptions _options;
 
@@ -22,6 +22,16 @@ public sealed class LinearSvmTrainer
     }
 
     public LinearSvmOptions Options => _options;
+
+    string Training.ITrainer.Name => Persistence.ModelKind.LinearSvm;
+
+    string Training.ITrainer.Kind => Persistence.ModelKind.LinearSvm;
+
+    string? Training.ITrainer.Recipe => null;
+
+    /// <summary>Fits on the training part of <paramref name="data"/> and scores its validation part (see <see cref="Training.TrainingSet.FitWhole"/>).</summary>
+    Training.TrainerResult Training.ITrainer.Fit(Training.TrainingSet data, IProgress<Neural.Training.TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        data.FitWhole((train, token) => Fit(train, token), cancellationToken);
 
     /// <summary>Fits on every image of <paramref name="train"/>.</summary>
     /// <param name="cancellationToken">Checked before every pass of the solver over the images; a cancelled fit

@@ -8,7 +8,7 @@ namespace Digits.Classical;
 /// <see cref="Lbfgs{T}"/>, starting from zero weights: the objective is strictly convex (L2 on W, and the bias is
 /// pinned down by the data), so the start changes only the time taken, not the answer.
 /// </summary>
-public sealed class SoftmaxRegressionTrainer
+public sealed class SoftmaxRegressionTrainer : Training.ITrainer
 {
     private readonly SoftmaxRegressionOptions _options;
 
@@ -20,6 +20,16 @@ public sealed class SoftmaxRegressionTrainer
     }
 
     public SoftmaxRegressionOptions Options => _options;
+
+    string Training.ITrainer.Name => Persistence.ModelKind.LogReg;
+
+    string Training.ITrainer.Kind => Persistence.ModelKind.LogReg;
+
+    string? Training.ITrainer.Recipe => null;
+
+    /// <summary>Fits on the training part of <paramref name="data"/> and scores its validation part (see <see cref="Training.TrainingSet.FitWhole"/>).</summary>
+    Training.TrainerResult Training.ITrainer.Fit(Training.TrainingSet data, IProgress<Neural.Training.TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        data.FitWhole((train, token) => Fit(train, cancellationToken: token), cancellationToken);
 
     /// <summary>Fits on every image of <paramref name="train"/>.</summary>
     /// <param name="onStep">Called after each L-BFGS iteration, e.g. to log the objective; may be null.</param>

@@ -28,9 +28,35 @@ namespace Digits.Neural.Training;
 /// those checks pass, so a checkpoint file never holds non-finite weights.
 /// </para>
 /// </remarks>
-public sealed class CnnTrainer(CnnRecipe recipe)
+public sealed class CnnTrainer(CnnRecipe recipe) : Digits.Training.ITrainer
 {
     public CnnRecipe Recipe { get; } = recipe ?? throw new ArgumentNullException(nameof(recipe));
+
+    string Digits.Training.ITrainer.Name => Recipe.Name;
+
+    string Digits.Training.ITrainer.Kind => ModelKind.Cnn;
+
+    string? Digits.Training.ITrainer.Recipe => Recipe.Name;
+
+    /// <summary>
+    /// <see cref="Train(LabeledImages, int[], int[], IProgress{TrainingProgress}, ModelMetadata, CancellationToken)"/> as an
+    /// <see cref="Digits.Training.ITrainer"/>: a run that diverges after a finished epoch comes back with that epoch's
+    /// model and the error in <see cref="Digits.Training.TrainerResult.Diverged"/>; one that diverges before any epoch
+    /// finished throws it.
+    /// </summary>
+    Digits.Training.TrainerResult Digits.Training.ITrainer.Fit(Digits.Training.TrainingSet data, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        try
+        {
+            var result = Train(data.Images, data.TrainIndices, data.ValidationIndices, progress, cancellationToken: cancellationToken);
+            return new Digits.Training.TrainerResult(result.Model, result.BestValidationAccuracy, result.History.Count, result.Interrupted, result.History);
+        }
+        catch (TrainingDivergedException e) when (e.LastFinite is not null)
+        {
+            return new Digits.Training.TrainerResult(e.LastFinite, null, e.LastFiniteEpoch, Interrupted: true, Diverged: e);
+        }
+    }
 
     /// <summary>Trains on all of <paramref name="train"/>, choosing the best epoch on <paramref name="validation"/> when given.</summary>
     /// <param name="provenance">Command, seed, data hash and parent written into checkpoints; the trainer fills the rest.

@@ -13,6 +13,9 @@ namespace Digits.Neural.Training;
 /// <param name="RunningAccuracy">Fraction of training images classified correctly, 0–1.</param>
 /// <param name="ImagesPerSecond">Training throughput over the epoch so far.</param>
 /// <param name="EpochEnd">The finished epoch's record, or null within an epoch.</param>
+/// <param name="Member">For an ensemble, the 1-based member being trained; 1 otherwise.</param>
+/// <param name="Members">For an ensemble, how many members it trains; 1 otherwise.</param>
+/// <param name="MemberSetup">For an ensemble, how the member differs from the others, e.g. <c>seed 2, elastic α=36 σ=6</c>.</param>
 public readonly record struct TrainingProgress(
     int Epoch, int Epochs, int Batch, int Batches, double RunningLoss, double RunningAccuracy, double ImagesPerSecond,
-    EpochSummary? EpochEnd = null);
+    EpochSummary? EpochEnd = null, int Member = 1, int Members = 1, string? MemberSetup = null);
