@@ -153,9 +153,29 @@ internal static class TrainingRun
         }
         double trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
+        // With a validation split, a temperature is fitted on it (Calibrator) and saved in the model's metadata.
+        Calibration? calibration = null;
+        if (validationIndices is not null && !trained.Interrupted)
+        {
+            try
+            {
+                (var calibrated, calibration) = Calibrator.Calibrate(trained.Model, train.Subset(validationIndices), ct);
+                trained = trained with { Model = calibrated };
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                trained = trained with { Interrupted = true };
+            }
+        }
+
         // An interrupted run is saved at once, without the test pass, so that Ctrl+C is answered within a moment.
-        EvaluationResult? test = trained.Interrupted ? null : Evaluator.Evaluate(trained.Model, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count);
-        var metadata = Metadata(trained, test, trainSeconds, trainIndices.Length, validationIndices, seed, train);
+        // A calibrated model is also scored without its temperature, from the same predictions, to show what T did on test.
+        EvaluationResult? test = null, testUncalibrated = null;
+        if (!trained.Interrupted && trained.Model is CalibratedModel calibratedModel)
+            (test, testUncalibrated) = Calibrator.Evaluate(calibratedModel, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count);
+        else if (!trained.Interrupted)
+            test = Evaluator.Evaluate(trained.Model, loaded.Test.Pixels, loaded.Test.Labels, loaded.Test.Count);
+        var metadata = Metadata(trained, test, trainSeconds, trainIndices.Length, validationIndices, seed, train) with { Calibration = calibration };
         string path = output.Save(metadata, trained.Model.Tensors(), finished: !trained.Interrupted);
 
         if (parsed.GetValue(GlobalOptions.Json))
@@ -174,6 +194,9 @@ internal static class TrainingRun
                 train_count = trainIndices.Length,
                 validation_count = validationIndices?.Length ?? 0,
                 test_log_loss = test?.LogLoss,
+                test_ece = test?.Ece,
+                test_ece_uncalibrated = testUncalibrated?.Ece,
+                calibration = calibration is null ? null : new { temperature = calibration.Temperature, ece_before = calibration.EceBefore, ece_after = calibration.EceAfter },
                 checksums = testSet.Checksums,
                 test_dataset = testSet.Dataset,
                 interrupted = trained.Interrupted,
@@ -191,6 +214,11 @@ internal static class TrainingRun
             {
                 terminal.Out.MarkupLineInterpolated($"[bold]{name}[/]: accuracy on {testSet.Words} [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {trainSeconds:F1} s on {trainIndices.Length:N0} images");
             }
+            if (calibration is not null)
+            {
+                string testEce = testUncalibrated is null || test is null ? "" : $", test {testUncalibrated.Ece:F4} → {test.Ece:F4}";
+                terminal.Out.MarkupLineInterpolated($"calibration: temperature {calibration.Temperature:F3}, ECE on validation {calibration.EceBefore:F4} → {calibration.EceAfter:F4}{testEce}");
+            }
         }
         Terminal.Wrote(path, trained.Interrupted ? $"the best model so far; {output.Path} was left as it was" : null);
         return trained.Interrupted ? CommandRunner.Interrupted : CommandRunner.Ok;
@@ -204,6 +232,7 @@ internal static class TrainingRun
         {
             ["test_accuracy"] = test?.Accuracy,
             ["test_log_loss"] = test?.LogLoss,
+            ["test_ece"] = test?.Ece,
             ["validation_accuracy"] = trained.ValidationAccuracy,
             ["train_seconds"] = Math.Round(trainSeconds, 3),
             ["epochs"] = trained.Epochs,
