@@ -5,8 +5,9 @@ namespace Digits.Evaluation;
 
 /// <summary>
 /// A reliability diagram, as in Guo et al. 2017 (figure 1): for each confidence bin a bar of the accuracy of the
-/// samples in it, a red bar from that accuracy to their mean confidence (the gap; above the blue bar where the model is
-/// over-confident), and the diagonal, where a perfectly calibrated model's bars would end. Each bar is labelled with
+/// samples in it, a red bar from that accuracy to their mean confidence (the gap: above the blue bar where the model is
+/// over-confident, over its top where it is under-confident), and the diagonal, where a perfectly calibrated model's
+/// bars would end. Each bar is labelled with
 /// its sample count, since on MNIST nearly every sample falls in the last bin and the bars of a few samples say little.
 /// Empty bins are left out.
 /// </summary>
@@ -31,7 +32,7 @@ public static class ReliabilityDiagramChart
         var plot = new Plot();
         ChartFont.Apply(plot);
         var accuracyFill = ChartPalette.Shade(ChartPalette.Correct, 0.75);
-        var gapFill = ChartPalette.Error.WithAlpha(0.35);
+        var gapFill = ChartPalette.Error.WithAlpha(0.3);
         foreach (var bin in bins.Where(b => b.Count > 0))
         {
             double centre = (bin.Low + bin.High) / 2, width = (bin.High - bin.Low) * 0.92;
@@ -55,7 +56,7 @@ public static class ReliabilityDiagramChart
         diagonal.LineWidth = 1.5f;
 
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "accuracy of the bin", FillColor = accuracyFill, LineColor = ChartPalette.Correct });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "gap to mean confidence", FillColor = gapFill, LineColor = ChartPalette.Error });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "gap to the bin's mean confidence", FillColor = gapFill, LineColor = ChartPalette.Error });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "perfect calibration", LineColor = Colors.Black, LinePattern = LinePattern.Dashed, LineWidth = 1.5f });
         plot.ShowLegend(Alignment.UpperLeft);
 
