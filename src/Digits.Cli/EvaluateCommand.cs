@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Digits.Cli;
 
-/// <summary><c>digits evaluate MODEL</c>: accuracy with a 95% interval, log loss, per-class figures and the confusion matrix on MNIST's test set.</summary>
+/// <summary><c>digits evaluate MODEL</c>: accuracy with a 95% interval, log loss, expected calibration error, per-class figures and the confusion matrix on MNIST's test set.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
@@ -13,19 +13,21 @@ internal static class EvaluateCommand
         var model = new Argument<string>("model") { Description = "A model file (.safetensors) made by digits train" };
         var confusion = new Option<string?>("--confusion") { Description = "Also write the confusion matrix as a PNG", HelpName = "FILE.png" };
         var errors = new Option<string?>("--errors") { Description = "Also write a gallery of the most confident mistakes as a PNG", HelpName = "FILE.png" };
+        var reliability = new Option<string?>("--reliability") { Description = "Also write a reliability diagram (accuracy against confidence in 15 bins) as a PNG", HelpName = "FILE.png" };
         var cmd = new Command("evaluate", "Measure a model on the MNIST test set: accuracy, 95% interval, log loss, per-class precision/recall/F1, confusion matrix");
         cmd.Arguments.Add(model);
         cmd.Options.Add(GlobalOptions.Data);
         cmd.Options.Add(confusion);
         cmd.Options.Add(errors);
+        cmd.Options.Add(reliability);
         cmd.Options.Add(GlobalOptions.Json);
         cmd.SetAction(async (parsed, ct) =>
         {
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
             string path = InputFile.Check(parsed.GetValue(model)!, "MODEL");
-            string? confusionPath = parsed.GetValue(confusion), errorsPath = parsed.GetValue(errors);
-            var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct,
-                dataFiles => OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors")], [path, .. dataFiles]));
+            string? confusionPath = parsed.GetValue(confusion), errorsPath = parsed.GetValue(errors), reliabilityPath = parsed.GetValue(reliability);
+            var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct, dataFiles =>
+                OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors"), (reliabilityPath, "--reliability")], [path, .. dataFiles]));
             var classifier = ModelLoader.Load(path);
             var testSet = DataCommands.CheckTestSet(loaded);
             var test = loaded.Test;
@@ -41,6 +43,11 @@ internal static class EvaluateCommand
                 Gallery.SaveMistakes(errorsPath, test, result, classifier.Labels, 48);
                 Terminal.Wrote(errorsPath, "most confident mistakes");
             }
+            if (reliabilityPath is not null)
+            {
+                ReliabilityDiagramChart.Save(result.Reliability, reliabilityPath, ReliabilityDiagramChart.Title(classifier.Name, "test", result.Ece, result.Accuracy));
+                Terminal.Wrote(reliabilityPath, "reliability diagram");
+            }
 
             if (parsed.GetValue(GlobalOptions.Json))
             {
@@ -53,6 +60,8 @@ internal static class EvaluateCommand
                     result.Accuracy,
                     accuracy_ci95 = result.AccuracyCi95,
                     log_loss = result.LogLoss,
+                    ece = result.Ece,
+                    temperature = (classifier as CalibratedModel)?.Temperature,
                     per_class = result.PerClass,
                     confusion = result.Confusion,
                     seconds = result.Seconds,
@@ -60,7 +69,7 @@ internal static class EvaluateCommand
                 return CommandRunner.Ok;
             }
             var o = terminal.Out;
-            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on {testSet.Words} ({result.Count:N0} images): accuracy [green]{result.Accuracy * 100:F2}%[/] (95% CI {result.AccuracyCi95[0] * 100:F2}%–{result.AccuracyCi95[1] * 100:F2}%), log loss {result.LogLoss:F4}, {result.Seconds:F2} s");
+            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on {testSet.Words} ({result.Count:N0} images): accuracy [green]{result.Accuracy * 100:F2}%[/] (95% CI {result.AccuracyCi95[0] * 100:F2}%–{result.AccuracyCi95[1] * 100:F2}%), log loss {result.LogLoss:F4}, ECE {result.Ece:F4}{(classifier is CalibratedModel calibrated ? $" (temperature {calibrated.Temperature:F3})" : "")}, {result.Seconds:F2} s");
             var table = new Table().Border(TableBorder.Rounded).AddColumn("class")
                 .AddColumn(new TableColumn("precision").RightAligned()).AddColumn(new TableColumn("recall").RightAligned())
                 .AddColumn(new TableColumn("F1").RightAligned()).AddColumn(new TableColumn("support").RightAligned());

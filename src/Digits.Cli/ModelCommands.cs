@@ -41,6 +41,7 @@ internal static class ModelCommands
                     seed = meta.Seed,
                     train_data_sha256 = meta.TrainDataSha256,
                     parent = meta.Parent,
+                    calibration = meta.Calibration is { } c ? JsonDocument.Parse(c.ToJson()).RootElement : (JsonElement?)null,
                     tensors = file.File.Tensors.Select(t => new { name = t.Name, dtype = t.DType.HeaderName(), shape = t.Shape }),
                 });
                 return CommandRunner.Ok;
@@ -70,6 +71,8 @@ internal static class ModelCommands
             };
             if (meta.Parent is not null)
                 rows.Add(("parent", meta.Parent));
+            if (meta.Calibration is not null)
+                rows.Add(("calibration", meta.Calibration.ToJson()));
             foreach (var (key, value) in rows)
                 o.WriteLine($"{key,-18} {value}");
             return CommandRunner.Ok;
@@ -94,31 +97,18 @@ internal static class ModelCommands
             string output = parsed.GetValue(onnx)!;
             OutputPath.Check(output, "--onnx", [path]);
             var loaded = ModelLoader.Load(path);
-            switch (loaded)
-            {
-                case CnnClassifier cnn:
-                    CnnOnnxExporter.Export(cnn, output);
-                    break;
-                case EnsembleClassifier ensemble:
-                    CnnOnnxExporter.Export(ensemble, output);
-                    break;
-                case Classical.SoftmaxRegression logreg:
-                    Classical.SoftmaxRegressionOnnxExporter.Save(logreg, output);
-                    break;
-                default:
-                    throw new DigitsException(path, $"ONNX export is not available for {loaded.Kind} models");
-            }
+            OnnxExport.Save(loaded, output, path);
             long bytes = new FileInfo(output).Length;
             Terminal.Wrote(output, $"ONNX, {bytes / 1024.0:F0} KiB");
             if (parsed.GetValue(GlobalOptions.Json))
-                JsonOutput.Print(new { model = Path.GetFullPath(path), onnx = Path.GetFullPath(output), kind = loaded.Kind, bytes });
+                JsonOutput.Print(new { model = Path.GetFullPath(path), onnx = Path.GetFullPath(output), kind = loaded.Kind, bytes, temperature = (loaded as CalibratedModel)?.Temperature });
             return CommandRunner.Ok;
         });
         return cmd;
     }
 
     /// <summary>The Keras-style layer table for network models; null for models without layers.</summary>
-    private static IReadOnlyList<(string Name, int[] OutputShape, long Parameters)>? Layers(IPersistableModel model) => model switch
+    private static IReadOnlyList<(string Name, int[] OutputShape, long Parameters)>? Layers(IPersistableModel model) => CalibratedModel.Uncalibrated(model) switch
     {
         CnnClassifier cnn => cnn.Summary().Select(s => (s.Name, s.OutputShape.Dimensions, (long)s.Parameters)).ToArray(),
         EnsembleClassifier ensemble => ensemble.Members[0].Summary().Select(s => (s.Name, s.OutputShape.Dimensions, (long)s.Parameters * ensemble.Members.Count)).ToArray(),

@@ -127,6 +127,9 @@ internal static class TrainingRun
                 train_count = outcome.TrainCount,
                 validation_count = outcome.ValidationCount,
                 test_log_loss = test?.LogLoss,
+                test_ece = test?.Ece,
+                test_ece_uncalibrated = outcome.TestUncalibrated?.Ece,
+                calibration = outcome.Calibration is { } c ? new { temperature = c.Temperature, ece_before = c.EceBefore, ece_after = c.EceAfter } : null,
                 checksums = testSet.Checksums,
                 test_dataset = testSet.Dataset,
                 interrupted = outcome.Interrupted,
@@ -143,6 +146,11 @@ internal static class TrainingRun
             else
             {
                 terminal.Out.MarkupLineInterpolated($"[bold]{trainer.Name}[/]: accuracy on {testSet.Words} [green]{test.Accuracy * 100:F2}%[/]{validationText}, trained in {outcome.TrainSeconds:F1} s on {outcome.TrainCount:N0} images");
+            }
+            if (outcome.Calibration is { } calibration)
+            {
+                string testEce = outcome.TestUncalibrated is { } before && test is not null ? $", test {before.Ece:F4} → {test.Ece:F4}" : "";
+                terminal.Out.MarkupLineInterpolated($"calibration: temperature {calibration.Temperature:F3}, ECE on validation {calibration.EceBefore:F4} → {calibration.EceAfter:F4}{testEce}");
             }
         }
         Terminal.Wrote(outcome.ModelPath, outcome.Interrupted ? $"the best model so far; {output.Path} was left as it was" : null);

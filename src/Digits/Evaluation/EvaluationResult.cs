@@ -5,7 +5,7 @@ namespace Digits.Evaluation;
 /// <summary>
 /// A model's scores on a labelled set. Serialized with <see cref="System.Text.Json.JsonNamingPolicy.SnakeCaseLower"/>
 /// the public figures become the contract's <c>evaluate</c> fields (<c>count</c>, <c>accuracy</c>, <c>accuracy_ci95</c>,
-/// <c>log_loss</c>, <c>per_class</c>, <c>confusion</c>, <c>seconds</c>); the front end adds <c>model</c> and
+/// <c>log_loss</c>, <c>per_class</c>, <c>confusion</c>, <c>seconds</c>) and <c>ece</c>; the front end adds <c>model</c> and
 /// <c>dataset</c>. The per-sample arrays are not serialized: they exist so galleries can pick out mistakes.
 /// </summary>
 public sealed class EvaluationResult
@@ -24,6 +24,11 @@ public sealed class EvaluationResult
         TrueLabels = trueLabels;
         Predicted = predicted;
         Confidence = confidence;
+        var correct = new bool[Count];
+        for (int i = 0; i < Count; i++)
+            correct[i] = predicted[i] == trueLabels[i];
+        Reliability = CalibrationError.Bins(confidence, correct);
+        Ece = CalibrationError.Expected(Reliability);
     }
 
     /// <summary>Number of samples scored.</summary>
@@ -46,6 +51,13 @@ public sealed class EvaluationResult
 
     /// <summary>Wall-clock seconds spent predicting (model time only, not scoring).</summary>
     public double Seconds { get; }
+
+    /// <summary>Expected calibration error of the top-class confidence, 0–1, over <see cref="CalibrationError.BinCount"/> bins.</summary>
+    public double Ece { get; }
+
+    /// <summary>The confidence bins behind <see cref="Ece"/>, for a reliability diagram.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ReliabilityBin> Reliability { get; }
 
     /// <summary>The confusion matrix behind <see cref="Confusion"/> and <see cref="PerClass"/>, for charts and most-confused pairs.</summary>
     [JsonIgnore]

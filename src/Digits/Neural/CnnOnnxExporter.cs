@@ -13,6 +13,10 @@ namespace Digits.Neural;
 /// Outputs: a CNN gives <c>logits</c> [N, classes] and <c>probabilities</c> (their softmax); an ensemble gives
 /// <c>probabilities</c>, the mean of its members' softmax outputs, as <see cref="EnsembleClassifier.Predict"/> does.
 /// Tensor names are the model file's (<c>0.weight</c>; <c>m0.0.weight</c> in an ensemble).
+/// A calibrated model (a <c>temperature</c> other than 1, see <see cref="Evaluation.TemperatureScaling"/>) gives
+/// calibrated <c>probabilities</c>, as <see cref="CalibratedModel.Predict"/> does: a CNN's are softmax(logits / T), and
+/// <c>logits</c> stay the network's own; an ensemble's are softmax(ln p̄ / T) of the mean p̄, which is p̄^(1/T)
+/// renormalized. At T = 1 the graph has no extra nodes.
 /// </remarks>
 public static class CnnOnnxExporter
 {
@@ -20,8 +24,12 @@ public static class CnnOnnxExporter
     public const string LogitsName = "logits";
     public const string ProbabilitiesName = "probabilities";
 
+    /// <summary>The initializer that holds T in a calibrated model's graph.</summary>
+    public const string TemperatureName = "temperature";
+
+    /// <param name="temperature">T from the model file's <c>calibration</c>; 1 for none.</param>
     /// <exception cref="DigitsException">The file cannot be written.</exception>
-    public static void Export(CnnClassifier model, string path)
+    public static void Export(CnnClassifier model, string path, double temperature = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = new OnnxGraphBuilder("digits-cnn");
@@ -29,12 +37,21 @@ public static class CnnOnnxExporter
         string logits = AddNetwork(graph, model, input, "");
         int classes = model.Labels.Count;
         graph.Output(logits, LogitsName, -1, classes);
-        graph.Output(graph.Softmax(logits, axis: 1), ProbabilitiesName, -1, classes);
+        graph.Output(graph.Softmax(DivideByTemperature(graph, logits, temperature), axis: 1), ProbabilitiesName, -1, classes);
         graph.Save(path);
     }
 
+    /// <summary><paramref name="scores"/> / T, or <paramref name="scores"/> itself at T = 1.</summary>
+    internal static string DivideByTemperature(OnnxGraphBuilder graph, string scores, double temperature)
+    {
+        if (!(temperature > 0 && double.IsFinite(temperature)))
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "must be positive and finite");
+        return temperature == 1 ? scores : graph.Div(scores, graph.Initializer(TemperatureName, [(float)temperature]));
+    }
+
+    /// <param name="temperature">T from the model file's <c>calibration</c>; 1 for none.</param>
     /// <exception cref="DigitsException">The file cannot be written.</exception>
-    public static void Export(EnsembleClassifier model, string path)
+    public static void Export(EnsembleClassifier model, string path, double temperature = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = new OnnxGraphBuilder("digits-ensemble");
@@ -47,7 +64,10 @@ public static class CnnOnnxExporter
             sum = sum is null ? probabilities : graph.Add(sum, probabilities);
         }
         string count = graph.Initializer("members", [(float)model.Members.Count]);
-        graph.Output(graph.Div(sum!, count), ProbabilitiesName, -1, model.Labels.Count);
+        string mean = graph.Div(sum!, count);
+        if (temperature != 1)
+            mean = graph.Softmax(DivideByTemperature(graph, graph.Log(mean), temperature), axis: 1);
+        graph.Output(mean, ProbabilitiesName, -1, model.Labels.Count);
         graph.Save(path);
     }
 

@@ -5,9 +5,10 @@ namespace Digits.Persistence;
 
 /// <summary>
 /// The <c>__metadata__</c> of a Digits model file (shared CONTRACT.md, "Files"). Safetensors metadata maps strings
-/// to strings, so JSON-valued fields (<c>labels</c>, <c>architecture</c>, <c>preprocessing</c>, <c>metrics</c>) are
-/// JSON text inside the string, and <c>seed</c> is a decimal integer. <c>format</c> carries the version:
-/// a reader refuses any version it was not built for rather than guess at its meaning.
+/// to strings, so JSON-valued fields (<c>labels</c>, <c>architecture</c>, <c>preprocessing</c>, <c>metrics</c>,
+/// <c>calibration</c>) are JSON text inside the string, and <c>seed</c> is a decimal integer. <c>format</c> carries the
+/// version: a reader refuses any version it was not built for rather than guess at its meaning. <c>calibration</c> is
+/// optional, so files written before it existed still load (as uncalibrated models).
 /// </summary>
 public sealed record ModelMetadata
 {
@@ -44,10 +45,16 @@ public sealed record ModelMetadata
     /// <summary>Lower-case hex SHA-256 of the model file this one was fine-tuned from; null if trained from scratch.</summary>
     public string? Parent { get; init; }
 
+    /// <summary>
+    /// The temperature fitted on the validation split and its effect on calibration error; null for a model trained
+    /// without one (and for every file written before calibration existed), which then predicts uncalibrated.
+    /// </summary>
+    public Calibration? Calibration { get; init; }
+
     /// <summary>The labels of a digit model: "0" to "9".</summary>
     public static IReadOnlyList<string> DigitLabels { get; } = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
-    /// <summary>The safetensors <c>__metadata__</c> entries; <c>recipe</c> and <c>parent</c> only when set.</summary>
+    /// <summary>The safetensors <c>__metadata__</c> entries; <c>recipe</c>, <c>parent</c> and <c>calibration</c> only when set.</summary>
     /// <exception cref="ArgumentException">A field would make a file that <see cref="FromDictionary"/> refuses.</exception>
     public IReadOnlyDictionary<string, string> ToDictionary()
     {
@@ -60,6 +67,8 @@ public sealed record ModelMetadata
             if (JsonProblem(json, kind) is { } problem)
                 throw new ArgumentException($"{field} {problem}", field);
         }
+        if (Calibration?.Problem() is { } calibrationProblem)
+            throw new ArgumentException($"calibration {calibrationProblem}", nameof(Calibration));
         var entries = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = CurrentFormat,
@@ -76,6 +85,8 @@ public sealed record ModelMetadata
             entries["recipe"] = Recipe;
         if (Parent is not null)
             entries["parent"] = Parent;
+        if (Calibration is not null)
+            entries["calibration"] = Calibration.ToJson();
         return entries;
     }
 
@@ -134,6 +145,19 @@ public sealed record ModelMetadata
         if (!long.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seed))
             throw Bad("seed", $"is '{seedText}', expected an integer");
 
+        Calibration? calibration = null;
+        if (metadata.TryGetValue("calibration", out string? calibrationJson))
+        {
+            try
+            {
+                calibration = Calibration.Parse(calibrationJson);
+            }
+            catch (FormatException e)
+            {
+                throw new DigitsException(fileName, $"__metadata__ 'calibration' {e.Message}", e);
+            }
+        }
+
         return new ModelMetadata
         {
             Kind = kind,
@@ -146,6 +170,7 @@ public sealed record ModelMetadata
             Metrics = JsonField("metrics", JsonValueKind.Object),
             TrainDataSha256 = Required("train_data_sha256"),
             Parent = metadata.GetValueOrDefault("parent"),
+            Calibration = calibration,
         };
     }
 
@@ -154,7 +179,8 @@ public sealed record ModelMetadata
         other is not null
         && Kind == other.Kind && Recipe == other.Recipe && Labels.SequenceEqual(other.Labels)
         && Architecture == other.Architecture && Preprocessing == other.Preprocessing && Command == other.Command
-        && Seed == other.Seed && Metrics == other.Metrics && TrainDataSha256 == other.TrainDataSha256 && Parent == other.Parent;
+        && Seed == other.Seed && Metrics == other.Metrics && TrainDataSha256 == other.TrainDataSha256 && Parent == other.Parent
+        && Calibration == other.Calibration;
 
     public override int GetHashCode() => HashCode.Combine(Kind, Recipe, Labels.Count, Architecture, Seed, TrainDataSha256);
 

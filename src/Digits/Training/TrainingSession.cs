@@ -38,8 +38,11 @@ public sealed record TrainingPlan
 /// <param name="Result">The trainer's result: the model, validation accuracy, epochs, history.</param>
 /// <param name="Test">The test split's evaluation; null for a run that did not finish (it skips the test pass to answer at once).</param>
 /// <param name="Interrupted">Stopped before its end (Ctrl+C, or divergence): the model is the best so far.</param>
+/// <param name="Calibration">The temperature fitted on the validation images and its effect there; null without them.</param>
+/// <param name="TestUncalibrated">The test split scored without the temperature, from the same predictions, to show
+/// what calibration did; null for an uncalibrated model.</param>
 public sealed record TrainingOutcome(string ModelPath, TrainerResult Result, EvaluationResult? Test, double TrainSeconds,
-    int TrainCount, int ValidationCount, bool Interrupted);
+    int TrainCount, int ValidationCount, bool Interrupted, Calibration? Calibration = null, EvaluationResult? TestUncalibrated = null);
 
 /// <summary>
 /// The part of training every kind shares: check the images' size, take the subset and the validation split, fit,
@@ -108,21 +111,41 @@ public sealed class TrainingSession
         TrainerResult result = plan.Trainer.Fit(set, progress, cancellationToken);
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-        EvaluationResult? test = null;
+        // With validation images, a temperature is fitted on them (Calibrator) and kept in the model's metadata.
+        Calibration? calibration = null;
+        if (set.ValidationIndices is { } validation && !result.Interrupted && result.Diverged is null)
+        {
+            try
+            {
+                (var calibrated, calibration) = Calibrator.Calibrate(result.Model, set.Images.Subset(validation), cancellationToken);
+                result = result with { Model = calibrated };
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                result = result with { Interrupted = true };
+            }
+        }
+
+        // A run that did not finish skips the test pass, to answer at once; a signal during it counts as not finishing.
+        EvaluationResult? test = null, testUncalibrated = null;
         if (!result.Interrupted && !cancellationToken.IsCancellationRequested)
         {
             var images = plan.Data.Test;
             try
             {
-                test = Evaluator.Evaluate(result.Model, images.Pixels, images.Labels, images.Count, cancellationToken: cancellationToken);
+                if (result.Model is CalibratedModel calibratedModel)
+                    (test, testUncalibrated) = Calibrator.Evaluate(calibratedModel, images.Pixels, images.Labels, images.Count, cancellationToken);
+                else
+                    test = Evaluator.Evaluate(result.Model, images.Pixels, images.Labels, images.Count, cancellationToken: cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
             }
         }
         bool interrupted = test is null;
-        string path = plan.Output.Save(Metadata(result, test, seconds, interrupted), result.Model.Tensors(), finished: !interrupted);
-        return new TrainingOutcome(path, result, test, seconds, TrainCount, ValidationCount, interrupted);
+        var metadata = Metadata(result, test, seconds, interrupted) with { Calibration = calibration };
+        string path = plan.Output.Save(metadata, result.Model.Tensors(), finished: !interrupted);
+        return new TrainingOutcome(path, result, test, seconds, TrainCount, ValidationCount, interrupted, calibration, testUncalibrated);
     }
 
     /// <summary>The model file's provenance: kind, architecture and preprocessing from the model, and how it was made.</summary>
@@ -132,6 +155,7 @@ public sealed class TrainingSession
         {
             ["test_accuracy"] = test?.Accuracy,
             ["test_log_loss"] = FiniteOrNull(test?.LogLoss),
+            ["test_ece"] = test?.Ece,
             ["validation_accuracy"] = result.ValidationAccuracy,
             ["train_seconds"] = Math.Round(seconds, 3),
             ["epochs"] = result.Epochs,

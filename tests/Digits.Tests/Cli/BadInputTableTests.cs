@@ -19,7 +19,8 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
 {
     /// <summary>Arguments with placeholders: {data} the MNIST folder, {train-images} its training images file,
     /// {model} a small trained model, {model-link} a symlink to it, {photo} a photo of a digit, {tmp} a scratch
-    /// folder, {text} a text file; the exit code; and text the one error line must contain.</summary>
+    /// folder, {text} a text file, {cold-model} the model with a calibration temperature of 0; the exit code; and
+    /// text the one error line must contain.</summary>
     public static readonly TheoryData<string, int, string> Cases = new()
     {
         // Never destroy a user's file: an output that is an input is a usage error before any work.
@@ -28,6 +29,8 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "evaluate {model} --confusion {model} --data {data}", 2, "--confusion: {model} is also an input" },
         { "evaluate {model} --errors {model-link} --data {data}", 2, "--errors: {model-link} is also an input" },
         { "evaluate {model} --confusion {tmp}/a.png --errors {tmp}/a.png --data {data}", 2, "--errors: {tmp}/a.png is also given as --confusion" },
+        { "evaluate {model} --reliability {model} --data {data}", 2, "--reliability: {model} is also an input" },
+        { "evaluate {model} --confusion {tmp}/r.png --reliability {tmp}/r.png --data {data}", 2, "--reliability: {tmp}/r.png is also given as --confusion" },
         { "preprocess {photo} --out {photo}", 2, "--out: {photo} is also an input" },
         { "train logreg --data {data} --subset 100 --out {train-images}", 2, "--out: {train-images} is also an input" },
         { "tune logreg --data {data} --subset 100 --out {train-images}", 2, "--out: {train-images} is also an input" },
@@ -42,6 +45,7 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "train logreg --data {data} --subset 100 --out {text}/m.safetensors", 1, "{text} is a file, not a folder" },
         { "train logreg --data {data} --subset 100 --out ''", 2, "--out: is empty" },
         { "evaluate {model} --data {data} --confusion ''", 2, "--confusion: is empty" },
+        { "evaluate {model} --data {data} --reliability {tmp}", 2, "--reliability: {tmp} is a directory" },
         // Inputs: empty, folders, missing, not what they claim to be.
         { "evaluate ''", 2, "MODEL: the path is empty" },
         { "evaluate {tmp}", 1, "{tmp}: is a directory, expected a file" },
@@ -64,6 +68,8 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "model info {wide}", 1, "{wide}: architecture declares a Linear layer whose 'weight' is [2000000,32]" },
         { "model info {wrong-kind}", 1, "{wrong-kind}:" },
         { "evaluate {nan-model} --data {data} --json", 1, "{nan-model}: tensor 'weight' holds NaN or infinite values" },
+        { "evaluate {cold-model} --data {data}", 1, "{cold-model}: __metadata__ 'calibration' temperature is 0, expected 0.05 to 20" },
+        { "export {cold-model} --onnx {tmp}/c.onnx", 1, "{cold-model}: __metadata__ 'calibration' temperature is 0, expected 0.05 to 20" },
         // Never throw work away: a diverging run stops, says where and what to try.
         { "train cnn-fast --data {data} --subset 600 --epochs 1 --lr 1e30 --out {tmp}/d.safetensors", 1, "training: the loss became NaN in epoch 1, batch 2 (learning rate 4.63e29); try a lower learning rate (--lr, now 1e30)" },
         // Words a person can act on: the real flag, no .NET type names, the nearest command.
@@ -168,6 +174,11 @@ public sealed class BadInputFixture : IDisposable
         NanModel = folder.File("nan.safetensors");
         new SafeTensors(logreg.Tensors.Select(t => t.Name == "weight" ? TensorData.FromFloats("weight", Enumerable.Repeat(float.NaN, (int)t.ElementCount).ToArray(), [.. t.Shape]) : t),
             logreg.Metadata).Write(NanModel);
+        ColdModel = folder.File("cold.safetensors");
+        new SafeTensors(logreg.Tensors, new Dictionary<string, string>(logreg.Metadata)
+        {
+            ["calibration"] = "{\"temperature\": 0, \"ece_before\": 0.02, \"ece_after\": 0.01}",
+        }).Write(ColdModel);
         smallTest = new EditedMnistFolder().WithTestImagesCropped(20);
     }
 
@@ -180,6 +191,9 @@ public sealed class BadInputFixture : IDisposable
     public string WrongKind { get; }
     public string NanModel { get; }
 
+    /// <summary>The fixture model with a calibration whose temperature is 0.</summary>
+    public string ColdModel { get; }
+
     public string Model { get; }
     public string ModelLink { get; }
     public string Photo { get; }
@@ -189,7 +203,7 @@ public sealed class BadInputFixture : IDisposable
 
     public string Expand(string text) => text
         .Replace("{small-test}", smallTest.Path).Replace("{speck}", Speck).Replace("{noise}", Noise).Replace("{two-digits}", TwoDigits)
-        .Replace("{wide}", Wide).Replace("{wrong-kind}", WrongKind).Replace("{nan-model}", NanModel)
+        .Replace("{wide}", Wide).Replace("{wrong-kind}", WrongKind).Replace("{nan-model}", NanModel).Replace("{cold-model}", ColdModel)
         .Replace("{data}", TestData.MnistDirectory).Replace("{train-images}", TrainImages)
         .Replace("{model-link}", ModelLink).Replace("{model}", Model).Replace("{photo}", Photo)
         .Replace("{text}", Text).Replace("{tmp}", Scratch);
@@ -199,13 +213,13 @@ public sealed class BadInputFixture : IDisposable
         [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a == "''" ? "" : Expand(a))];
 
     /// <summary>SHA-256 of every input a row may name, to show that none was touched.</summary>
-    public string InputHashes() => string.Join(",", new[] { Model, Photo, Text, TrainImages, Speck, Noise, TwoDigits, Wide, WrongKind, NanModel }
+    public string InputHashes() => string.Join(",", new[] { Model, Photo, Text, TrainImages, Speck, Noise, TwoDigits, Wide, WrongKind, NanModel, ColdModel }
         .Select(f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))));
 
     /// <summary>Puts the placeholders back in place of this run's temp paths, for a table that reads the same every run.</summary>
     private string Collapse(string text) => text
         .Replace(smallTest.Path, "{small-test}").Replace(Speck, "{speck}").Replace(Noise, "{noise}").Replace(TwoDigits, "{two-digits}")
-        .Replace(Wide, "{wide}").Replace(WrongKind, "{wrong-kind}").Replace(NanModel, "{nan-model}")
+        .Replace(Wide, "{wide}").Replace(WrongKind, "{wrong-kind}").Replace(NanModel, "{nan-model}").Replace(ColdModel, "{cold-model}")
         .Replace(ModelLink, "{model-link}").Replace(Model, "{model}").Replace(Photo, "{photo}").Replace(Text, "{text}")
         .Replace(Scratch, "{tmp}").Replace(TrainImages, "{train-images}").Replace(TestData.MnistDirectory, "{data}");
 

@@ -25,15 +25,27 @@ public class TrainCommandTests
         Assert.InRange(trainCount + validationCount, 595, 605);
         Assert.InRange(validationCount, 55, 65);
 
+        var calibration = json.GetProperty("calibration");
+        double temperature = calibration.GetProperty("temperature").GetDouble();
+        Assert.InRange(temperature, Calibration.MinTemperature, Calibration.MaxTemperature);
+        Assert.InRange(calibration.GetProperty("ece_after").GetDouble(), 0, 1);
+        Assert.InRange(json.GetProperty("test_ece_uncalibrated").GetDouble(), 0, 1);
+
         var meta = ModelFile.Load(model).Metadata;
+        Assert.Equal(temperature, meta.Calibration!.Temperature);
         Assert.Equal("cnn-fast", meta.Recipe);
         Assert.Contains("train cnn-fast", meta.Command);
         Assert.Equal(3, meta.Seed);
 
-        var evaluate = CliRunner.Run("evaluate", model, "--data", TestData.MnistDirectory, "--errors", tmp.File("errors.png"), "--confusion", tmp.File("confusion.png"), "--json");
+        var evaluate = CliRunner.Run("evaluate", model, "--data", TestData.MnistDirectory, "--errors", tmp.File("errors.png"), "--confusion", tmp.File("confusion.png"),
+            "--reliability", tmp.File("reliability.png"), "--json");
         Assert.Equal(0, evaluate.ExitCode);
         var e = evaluate.Json();
         Assert.Equal(json.GetProperty("test_accuracy").GetDouble(), e.GetProperty("accuracy").GetDouble());
+        Assert.Equal(json.GetProperty("test_ece").GetDouble(), e.GetProperty("ece").GetDouble(), 1e-9);
+        Assert.Equal(temperature, e.GetProperty("temperature").GetDouble());
+        Assert.Contains("reliability diagram", evaluate.Stderr);
+        Assert.True(new FileInfo(tmp.File("reliability.png")).Length > 10_000);
         Assert.Equal(10000, e.GetProperty("count").GetInt32());
         Assert.Equal("mnist-test", e.GetProperty("dataset").GetString());
         Assert.Equal(2, e.GetProperty("accuracy_ci95").GetArrayLength());
@@ -45,10 +57,27 @@ public class TrainCommandTests
         Assert.Equal(0, info.ExitCode);
         Assert.Equal(10, info.Json().GetProperty("layers").GetArrayLength());
         Assert.Equal(215194, info.Json().GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("parameters").GetInt64()));
+        Assert.Equal(temperature, info.Json().GetProperty("calibration").GetProperty("temperature").GetDouble());
 
         var export = CliRunner.Run("export", model, "--onnx", tmp.File("fast.onnx"), "--json");
         Assert.Equal(0, export.ExitCode);
         Assert.True(new FileInfo(tmp.File("fast.onnx")).Length > 100_000);
+        Assert.Equal(temperature, export.Json().GetProperty("temperature").GetDouble());
+    }
+
+    [Fact]
+    public void Without_a_validation_split_a_model_is_not_calibrated()
+    {
+        using var tmp = new TempFolder();
+        string model = tmp.File("plain.safetensors");
+        var train = CliRunner.Run("train", "logreg", "--data", TestData.MnistDirectory, "--subset", "500", "--out", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, train.Json().GetProperty("calibration").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, train.Json().GetProperty("test_ece_uncalibrated").ValueKind);
+        Assert.InRange(train.Json().GetProperty("test_ece").GetDouble(), 0, 1);
+        Assert.Null(ModelFile.Load(model).Metadata.Calibration);
+        Assert.IsNotType<CalibratedModel>(ModelLoader.Load(model));
     }
 
     [Theory]
@@ -73,6 +102,7 @@ public class TrainCommandTests
         Assert.Equal(json.GetProperty("test_accuracy").GetDouble(), evaluate.Json().GetProperty("accuracy").GetDouble());
         var info = CliRunner.Run("model", "info", model, "--json");
         Assert.Equal(kind, info.Json().GetProperty("kind").GetString());
+        Assert.Equal(json.GetProperty("calibration").GetProperty("temperature").GetDouble(), ModelFile.Load(model).Metadata.Calibration!.Temperature);
     }
 
     [Fact]

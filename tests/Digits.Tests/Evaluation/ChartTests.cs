@@ -93,6 +93,24 @@ public sealed class ChartTests : IDisposable
         Assert.Equal("cnn — test accuracy 99.21%", ConfusionMatrixChart.Title("cnn", "test", 0.99214));
 
     [Fact]
+    public void Reliability_diagram_renders_bars_for_the_filled_bins_and_a_title()
+    {
+        var random = new Random(5);
+        var confidence = Enumerable.Range(0, 2000).Select(_ => (float)(0.3 + 0.7 * Math.Sqrt(random.NextDouble()))).ToArray();
+        var correct = confidence.Select(c => random.NextDouble() < c * 0.95).ToArray();
+        var bins = CalibrationError.Bins(confidence, correct);
+        string path = PathFor("reliability.png");
+
+        ReliabilityDiagramChart.Save(bins, path, ReliabilityDiagramChart.Title("cnn", "test", CalibrationError.Expected(bins), 0.9));
+
+        AssertLooksLikeAChart(path, 800, 700);
+    }
+
+    [Fact]
+    public void Reliability_title_gives_the_ece_as_a_fraction_and_accuracy_as_a_percentage() =>
+        Assert.Equal("cnn — test ECE 0.0123, accuracy 99.21%", ReliabilityDiagramChart.Title("cnn", "test", 0.01234, 0.99214));
+
+    [Fact]
     public void Learning_curve_chart_renders_with_and_without_validation()
     {
         var withValidation = Enumerable.Range(1, 5)

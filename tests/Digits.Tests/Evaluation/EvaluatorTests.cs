@@ -58,6 +58,20 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void Ece_is_measured_on_the_top_class_confidence()
+    {
+        // Certain of every answer and wrong on one of seven: all in the top bin, accuracy 6/7 at confidence 1.
+        byte[] firstPixels = [0, 1, 2, 0, 1, 2, 1];
+        byte[] labels = [0, 1, 2, 0, 1, 2, 2];
+
+        var result = Evaluator.Evaluate(new FirstPixelClassifier(3), Images(firstPixels), labels, firstPixels.Length);
+
+        Assert.Equal(1.0 / 7, result.Ece, 12);
+        Assert.Equal(7, result.Reliability[^1].Count);
+        Assert.Equal(CalibrationError.BinCount, result.Reliability.Count);
+    }
+
+    [Fact]
     public void A_cancel_during_a_batch_stops_the_evaluation_before_the_next_batch()
     {
         using var cancel = new CancellationTokenSource();

@@ -100,7 +100,7 @@ public class MetricsTests
         var root = json.RootElement;
 
         Assert.Equal(
-            ["count", "accuracy", "accuracy_ci95", "log_loss", "per_class", "confusion", "seconds"],
+            ["count", "accuracy", "accuracy_ci95", "log_loss", "per_class", "confusion", "seconds", "ece"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(2, root.GetProperty("accuracy_ci95").GetArrayLength());
         Assert.Equal(

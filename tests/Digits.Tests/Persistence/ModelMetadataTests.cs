@@ -151,6 +151,51 @@ public class ModelMetadataTests
     }
 
     [Fact]
+    public void Calibration_is_stored_as_the_contract_json_and_read_back()
+    {
+        var meta = Cnn() with { Calibration = new Calibration(1.5, 0.0125, 0.003) };
+
+        var entries = meta.ToDictionary();
+        var back = ModelMetadata.FromDictionary(entries, File);
+
+        Assert.Equal("""{"temperature": 1.5, "ece_before": 0.0125, "ece_after": 0.003}""", entries["calibration"]);
+        Assert.Equal(meta, back);
+        Assert.Equal(1.5, back.Calibration!.Temperature);
+    }
+
+    [Fact]
+    public void A_file_without_calibration_loads_as_uncalibrated()
+    {
+        var entries = Entries(Cnn());
+
+        Assert.False(entries.ContainsKey("calibration"));
+        Assert.Null(ModelMetadata.FromDictionary(entries, File).Calibration);
+    }
+
+    [Theory]
+    [InlineData("""{"temperature": 0, "ece_before": 0.01, "ece_after": 0.01}""", "temperature is 0, expected 0.05 to 20")]
+    [InlineData("""{"temperature": -2, "ece_before": 0.01, "ece_after": 0.01}""", "temperature is -2, expected 0.05 to 20")]
+    [InlineData("""{"temperature": 1e300, "ece_before": 0.01, "ece_after": 0.01}""", "temperature is 1E+300, expected 0.05 to 20")]
+    [InlineData("""{"temperature": 1.2, "ece_before": 2, "ece_after": 0.01}""", "ece_before is 2, expected 0 to 1")]
+    [InlineData("""{"temperature": 1.2, "ece_before": 0.01}""", "has no \"ece_after\"")]
+    [InlineData("""{"temperature": "hot", "ece_before": 0.01, "ece_after": 0.01}""", "\"temperature\" must be a number, found \"hot\"")]
+    [InlineData("""{"temperature": NaN}""", "is not valid JSON")]
+    [InlineData("[1.2]", "must be a JSON object, found array")]
+    public void A_bad_calibration_names_the_file_and_the_field(string json, string problem)
+    {
+        var entries = Entries(Cnn());
+        entries["calibration"] = json;
+
+        var error = Refused(entries);
+
+        Assert.StartsWith("__metadata__ 'calibration' " + problem, error.Problem);
+    }
+
+    [Fact]
+    public void A_calibration_that_would_not_load_back_is_refused_when_saving() =>
+        Assert.Throws<ArgumentException>(() => (Cnn() with { Calibration = new Calibration(double.NaN, 0, 0) }).ToDictionary());
+
+    [Fact]
     public void Preprocessing_json_round_trips()
     {
         Assert.Equal(new Preprocessing(false), Preprocessing.Parse(new Preprocessing(false).ToJson()));

@@ -121,6 +121,9 @@ public sealed class OnnxGraphBuilder
 
     public string Div(string a, string b, string? name = null) => AddNode("Div", [a, b], [], name);
 
+    /// <summary>Element-wise natural logarithm; ln 0 is −∞, which a following Softmax turns back into 0.</summary>
+    public string Log(string x, string? name = null) => AddNode("Log", [x], [], name);
+
     /// <summary>
     /// Batch normalization in inference form: <c>(x − mean) / sqrt(variance + epsilon) · scale + bias</c> per
     /// channel (axis 1), with the running statistics as initializers.

@@ -1,5 +1,6 @@
 using Digits.Neural;
 using Digits.Neural.Training;
+using Digits.Persistence;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -36,25 +37,29 @@ public class CnnOnnxExporterTests
         Assert.True(worst <= tolerance, $"max abs difference {worst} > {tolerance}");
     }
 
-    public static TheoryData<string, bool> Models => new()
+    /// <summary>Recipe, whether inputs are standardized, and the temperature of the model file's calibration (1 for none).</summary>
+    public static TheoryData<string, bool, double> Models => new()
     {
-        { "cnn", false },
-        { "cnn-fast", true },
-        { "keras", false },
+        { "cnn", false, 1 },
+        { "cnn-fast", true, 1 },
+        { "keras", false, 1 },
+        { "cnn-fast", true, 2.3 },
+        { "keras", false, 0.7 },
     };
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Onnx_runtime_computes_the_same_logits(string recipe, bool standardize)
+    public void Onnx_runtime_computes_the_same_logits_and_calibrated_probabilities(string recipe, bool standardize, double temperature)
     {
         using var folder = new TempFolder();
-        CnnClassifier model = CnnClassifierTests.Random(Recipes.Get(recipe), 11, standardize ? new InputStandardization(0.1307f, 0.3081f) : null);
+        CnnClassifier bare = CnnClassifierTests.Random(Recipes.Get(recipe), 11, standardize ? new InputStandardization(0.1307f, 0.3081f) : null);
+        IPersistableModel model = temperature == 1 ? bare : new CalibratedModel(bare, temperature);
         string path = folder.File("model.onnx");
-        CnnOnnxExporter.Export(model, path);
+        OnnxExport.Save(model, path, "model");
 
         float[] images = Images();
         var expected = new float[Count * 10];
-        model.Logits(images, Count, expected);
+        bare.Logits(images, Count, expected);
         Dictionary<string, float[]> outputs = RunOnnx(path, images);
 
         AssertClose(expected, outputs[CnnOnnxExporter.LogitsName], 1e-4f);
@@ -82,13 +87,16 @@ public class CnnOnnxExporterTests
         AssertClose(expected, RunOnnx(path, images)[CnnOnnxExporter.LogitsName], 1e-4f);
     }
 
-    [Fact]
-    public void An_exported_ensemble_outputs_the_mean_probabilities()
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(1.8)]
+    public void An_exported_ensemble_outputs_the_mean_probabilities_calibrated_as_the_model_predicts(double temperature)
     {
         using var folder = new TempFolder();
-        var ensemble = new EnsembleClassifier([CnnClassifierTests.Random(TinyRecipe.Create(), 1), CnnClassifierTests.Random(TinyRecipe.Create(), 2)]);
+        var members = new EnsembleClassifier([CnnClassifierTests.Random(TinyRecipe.Create(), 1), CnnClassifierTests.Random(TinyRecipe.Create(), 2)]);
+        IPersistableModel ensemble = temperature == 1 ? members : new CalibratedModel(members, temperature);
         string path = folder.File("ensemble.onnx");
-        CnnOnnxExporter.Export(ensemble, path);
+        OnnxExport.Save(ensemble, path, "ensemble");
 
         var expected = new float[Count * 10];
         ensemble.Predict(TestData.Mnist.Test.Pixels.AsSpan(0, Count * 784), Count, expected);
