@@ -22,7 +22,7 @@ internal static class ModelCommands
             var file = ModelFile.Load(path);
             var loaded = ModelLoader.FromModelFile(file);
             var meta = file.Metadata;
-            var layers = Layers(loaded);
+            var layers = loaded.Layers();
             long parameters = file.File.Tensors.Where(t => t.DType == TensorDType.F32).Sum(t => t.ElementCount);
             if (parsed.GetValue(GlobalOptions.Json))
             {
@@ -106,12 +106,4 @@ internal static class ModelCommands
         });
         return cmd;
     }
-
-    /// <summary>The Keras-style layer table for network models; null for models without layers.</summary>
-    private static IReadOnlyList<(string Name, int[] OutputShape, long Parameters)>? Layers(IPersistableModel model) => CalibratedModel.Uncalibrated(model) switch
-    {
-        CnnClassifier cnn => cnn.Summary().Select(s => (s.Name, s.OutputShape.Dimensions, (long)s.Parameters)).ToArray(),
-        EnsembleClassifier ensemble => ensemble.Members[0].Summary().Select(s => (s.Name, s.OutputShape.Dimensions, (long)s.Parameters * ensemble.Members.Count)).ToArray(),
-        _ => null,
-    };
 }

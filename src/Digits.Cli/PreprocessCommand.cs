@@ -45,7 +45,7 @@ internal static class PreprocessCommand
                 Terminal.Wrote(previewPath, $"preview, {PreviewScale}x");
             }
 
-            var (cx, cy) = CentreOfMass(pixels);
+            var (cx, cy) = MnistNormalizer.CentreOfMass<byte>(pixels, MnistNormalizer.Size, MnistNormalizer.Size);
             if (parsed.GetValue(GlobalOptions.Json))
             {
                 JsonOutput.Print(new
@@ -68,21 +68,4 @@ internal static class PreprocessCommand
     }
 
     private static string PreviewPath(string outPath) => Path.ChangeExtension(outPath, null) + ".preview.png";
-
-    /// <summary>The intensity-weighted centre in pixel-index coordinates (MNIST digits average 14.0, 14.0 this way).</summary>
-    private static (double X, double Y) CentreOfMass(ReadOnlySpan<byte> pixels)
-    {
-        double sum = 0, sx = 0, sy = 0;
-        for (int y = 0; y < MnistNormalizer.Size; y++)
-        {
-            for (int x = 0; x < MnistNormalizer.Size; x++)
-            {
-                double v = pixels[y * MnistNormalizer.Size + x];
-                sum += v;
-                sx += v * x;
-                sy += v * y;
-            }
-        }
-        return sum == 0 ? (0, 0) : (sx / sum, sy / sum);
-    }
 }

@@ -38,6 +38,8 @@ public sealed class CalibratedModel : IPersistableModel
 
     public IReadOnlyList<string> Labels => Model.Labels;
 
+    public IReadOnlyList<ModelLayer>? Layers() => Model.Layers();
+
     public string Kind => Model.Kind;
 
     public string? Recipe => Model.Recipe;

@@ -292,15 +292,18 @@ public static class MnistNormalizer
         }
     }
 
-    /// <summary>Intensity-weighted centre in pixel-centre coordinates; NaN for an empty image.</summary>
-    internal static (double X, double Y) CentreOfMass(ReadOnlySpan<float> img, int w, int h)
+    /// <summary>
+    /// Intensity-weighted centre in pixel-index coordinates (x, y); NaN for an empty image. MNIST's own digits, and
+    /// this normalizer's output, average (14.0, 14.0) this way.
+    /// </summary>
+    public static (double X, double Y) CentreOfMass<T>(ReadOnlySpan<T> img, int w, int h) where T : unmanaged, System.Numerics.INumberBase<T>
     {
         double mass = 0, mx = 0, my = 0;
         for (int y = 0; y < h; y++)
         {
             for (int x = 0; x < w; x++)
             {
-                float v = img[y * w + x];
+                double v = double.CreateTruncating(img[y * w + x]);
                 mass += v;
                 mx += v * x;
                 my += v * y;

@@ -110,6 +110,8 @@ public sealed class CnnClassifier : IPersistableModel
     /// <summary>A Keras-style summary: one row per layer.</summary>
     public IReadOnlyList<LayerSummary> Summary() => network.Summary();
 
+    public IReadOnlyList<ModelLayer> Layers() => [.. Summary().Select(s => new ModelLayer(s.Name, s.OutputShape.Dimensions, s.Parameters))];
+
     public void Predict(ReadOnlySpan<byte> images, int count, Span<float> probabilities)
     {
         int pixels = CnnArchitecture.Input.Size, classes = Labels.Count;

@@ -58,6 +58,10 @@ public sealed class EnsembleClassifier : IPersistableModel
         new JsonObject { ["members"] = new JsonArray([.. members.Select(m => JsonNode.Parse(m.Architecture))]) }.ToJsonString();
 
     /// <summary>The mean of the members' probabilities, which still sums to 1 per image.</summary>
+    /// <summary>The members' layers (they share one architecture), with parameters summed over the members.</summary>
+    public IReadOnlyList<ModelLayer> Layers() =>
+        [.. Members[0].Summary().Select(s => new ModelLayer(s.Name, s.OutputShape.Dimensions, (long)s.Parameters * Members.Count))];
+
     public void Predict(ReadOnlySpan<byte> images, int count, Span<float> probabilities)
     {
         int length = count * Labels.Count;

@@ -22,4 +22,7 @@ public interface IPersistableModel : IClassifier
 
     /// <summary>The tensors to store: weights, support vectors, coefficients, running statistics.</summary>
     IEnumerable<TensorData> Tensors();
+
+    /// <summary>The model's layers, top to bottom, for a Keras-style summary; null for models without layers.</summary>
+    IReadOnlyList<ModelLayer>? Layers() => null;
 }
