@@ -17,6 +17,8 @@ var modes = new Dictionary<string, Action<string[]>>
     ["conv-parts"] = ConvPartsRun.Print,  // [conv1]: one convolution layer's im2col, GEMMs and col2im, one thread
     ["svm-votes"] = SvmVotesRun.Print,    // DATA SEED MODEL...: coupled probabilities against voting
     ["fuzz"] = FuzzRun.Print,             // [CASES] [SEED] [FORMAT...]: the mutation fuzzer, 100,000 cases per format
+    ["learning-curve"] = LearningCurveRun.Print, // DATA OUT.png [RECIPE] [N] [EPOCHS] [FRACTION]: a short run's learning curve chart
+    ["comparison"] = ComparisonChartRun.Print,   // OUT.png RUN.json...: the model comparison chart from `digits train --json` outputs
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))
 {

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Digits.Cli;
 
-/// <summary><c>digits evaluate MODEL</c>: accuracy with a 95% interval, log loss, expected calibration error, per-class figures and the confusion matrix on MNIST's test set.</summary>
+/// <summary><c>digits evaluate MODEL</c>: accuracy with a 95% interval, top-2 accuracy, log loss, expected calibration error, per-class figures and the confusion matrix on MNIST's test set.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
@@ -40,7 +40,7 @@ internal static class EvaluateCommand
             }
             if (errorsPath is not null)
             {
-                Gallery.SaveMistakes(errorsPath, test, result, classifier.Labels, 48);
+                Gallery.SaveMistakes(errorsPath, test, result, classifier.Labels, classifier.Name, testSet.Words);
                 Terminal.Wrote(errorsPath, "most confident mistakes");
             }
             if (reliabilityPath is not null)
@@ -59,6 +59,7 @@ internal static class EvaluateCommand
                     result.Count,
                     result.Accuracy,
                     accuracy_ci95 = result.AccuracyCi95,
+                    top2_accuracy = result.Top2Accuracy,
                     log_loss = result.LogLoss,
                     ece = result.Ece,
                     temperature = (classifier as CalibratedModel)?.Temperature,
@@ -69,7 +70,7 @@ internal static class EvaluateCommand
                 return CommandRunner.Ok;
             }
             var o = terminal.Out;
-            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on {testSet.Words} ({result.Count:N0} images): accuracy [green]{result.Accuracy * 100:F2}%[/] (95% CI {result.AccuracyCi95[0] * 100:F2}%–{result.AccuracyCi95[1] * 100:F2}%), log loss {result.LogLoss:F4}, ECE {result.Ece:F4}{(classifier is CalibratedModel calibrated ? $" (temperature {calibrated.Temperature:F3})" : "")}, {result.Seconds:F2} s");
+            o.MarkupLineInterpolated($"[bold]{classifier.Name}[/] on {testSet.Words} ({result.Count:N0} images): accuracy [green]{result.Accuracy * 100:F2}%[/] (95% CI {result.AccuracyCi95[0] * 100:F2}%–{result.AccuracyCi95[1] * 100:F2}%), top-2 {result.Top2Accuracy * 100:F2}%, log loss {result.LogLoss:F4}, ECE {result.Ece:F4}{(classifier is CalibratedModel calibrated ? $" (temperature {calibrated.Temperature:F3})" : "")}, {result.Seconds:F2} s");
             var table = new Table().Border(TableBorder.Rounded).AddColumn("class")
                 .AddColumn(new TableColumn("precision").RightAligned()).AddColumn(new TableColumn("recall").RightAligned())
                 .AddColumn(new TableColumn("F1").RightAligned()).AddColumn(new TableColumn("support").RightAligned());

@@ -2,7 +2,8 @@ namespace Digits.Evaluation;
 
 /// <summary>
 /// Builds an <see cref="EvaluationResult"/> from batches of probabilities as they arrive, so an evaluation never
-/// holds more than one batch of probabilities: only each sample's predicted class and confidence are kept.
+/// holds more than one batch of probabilities: only each sample's predicted class and confidence are kept, and
+/// running sums for log loss and top-2 accuracy.
 /// </summary>
 internal sealed class EvaluationAccumulator
 {
@@ -11,6 +12,7 @@ internal sealed class EvaluationAccumulator
     private readonly int[] _predicted;
     private readonly float[] _confidence;
     private double _negativeLogSum;
+    private int _topTwoHits;
     private int _count;
 
     /// <param name="capacity">The number of samples that will be added in all.</param>
@@ -33,8 +35,9 @@ internal sealed class EvaluationAccumulator
             int sample = _count + i;
             int truth = Metrics.CheckLabel(labels[i], sample, classCount);
             var row = probabilities.Slice(i * classCount, classCount);
-            int predicted = Metrics.ArgMax(row);
+            var (predicted, runnerUp) = Metrics.TopTwo(row);
             _matrix.Add(truth, predicted);
+            if (truth == predicted || truth == runnerUp) _topTwoHits++;
             _negativeLogSum += Metrics.NegativeLog(row[truth]);
             _trueLabels[sample] = labels[i];
             _predicted[sample] = predicted;
@@ -47,6 +50,7 @@ internal sealed class EvaluationAccumulator
     {
         if (_count != _trueLabels.Length)
             throw new InvalidOperationException($"{_count} of the {_trueLabels.Length} samples announced were added");
-        return new EvaluationResult(_matrix, _count == 0 ? 0 : _negativeLogSum / _count, seconds, _trueLabels, _predicted, _confidence);
+        return new EvaluationResult(_matrix, _count == 0 ? 0 : _negativeLogSum / _count, _count == 0 ? 0 : (double)_topTwoHits / _count,
+            seconds, _trueLabels, _predicted, _confidence);
     }
 }

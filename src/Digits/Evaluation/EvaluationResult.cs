@@ -5,17 +5,18 @@ namespace Digits.Evaluation;
 /// <summary>
 /// A model's scores on a labelled set. Serialized with <see cref="System.Text.Json.JsonNamingPolicy.SnakeCaseLower"/>
 /// the public figures become the contract's <c>evaluate</c> fields (<c>count</c>, <c>accuracy</c>, <c>accuracy_ci95</c>,
-/// <c>log_loss</c>, <c>per_class</c>, <c>confusion</c>, <c>seconds</c>) and <c>ece</c>; the front end adds <c>model</c> and
+/// <c>top2_accuracy</c>, <c>log_loss</c>, <c>per_class</c>, <c>confusion</c>, <c>seconds</c>) and <c>ece</c>; the front end adds <c>model</c> and
 /// <c>dataset</c>. The per-sample arrays are not serialized: they exist so galleries can pick out mistakes.
 /// </summary>
 public sealed class EvaluationResult
 {
-    internal EvaluationResult(ConfusionMatrix matrix, double logLoss, double seconds, byte[] trueLabels, int[] predicted, float[] confidence)
+    internal EvaluationResult(ConfusionMatrix matrix, double logLoss, double top2Accuracy, double seconds, byte[] trueLabels, int[] predicted, float[] confidence)
     {
         var (low, high) = Metrics.WilsonInterval(matrix.Correct, matrix.Total);
         Count = matrix.Total;
         Accuracy = matrix.Accuracy;
         AccuracyCi95 = [low, high];
+        Top2Accuracy = top2Accuracy;
         LogLoss = logLoss;
         PerClass = matrix.PerClass();
         Confusion = matrix.ToRows();
@@ -39,6 +40,12 @@ public sealed class EvaluationResult
 
     /// <summary>95% Wilson score interval for <see cref="Accuracy"/>: two fractions, [low, high].</summary>
     public IReadOnlyList<double> AccuracyCi95 { get; }
+
+    /// <summary>
+    /// Fraction of samples whose true class is one of the two most probable, 0–1 (ties go to the lower class, as for
+    /// <see cref="Accuracy"/>). Far above <see cref="Accuracy"/> means most mistakes are near misses between two classes.
+    /// </summary>
+    public double Top2Accuracy { get; }
 
     /// <summary>Mean negative log probability of the true class, in nats (see <see cref="Metrics.LogLoss"/>).</summary>
     public double LogLoss { get; }

@@ -5,7 +5,9 @@ namespace Digits.Evaluation;
 /// <summary>
 /// Loss and accuracy per epoch, training against validation, as two panels side by side: the gap between the two
 /// lines shows over-fitting, and the accuracy panel shows when more epochs stop paying. Two panels rather than two
-/// y axes because loss and accuracy move in opposite directions and on different scales.
+/// y axes because loss and accuracy move in opposite directions and on different scales. The legend says when each
+/// figure is measured: training figures are means over the epoch's batches (with dropout and augmentation on, while the
+/// weights still move), validation figures come after the epoch, which is why validation can beat training early on.
 /// </summary>
 public static class LearningCurveChart
 {
@@ -26,7 +28,7 @@ public static class LearningCurveChart
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         double[] epochs = curve.Select(p => (double)p.Epoch).ToArray();
 
-        Panel(multiplot.GetPlot(0), $"{title}: loss", "loss (cross-entropy)", epochs,
+        Panel(multiplot.GetPlot(0), $"{title}: loss", "loss (cross-entropy, nats)", epochs,
             curve.Select(p => p.TrainLoss), curve.Select(p => p.ValidationLoss), Alignment.UpperRight);
         Panel(multiplot.GetPlot(1), $"{title}: accuracy", "accuracy (%)", epochs,
             curve.Select(p => 100 * p.TrainAccuracy), curve.Select(p => 100 * p.ValidationAccuracy), Alignment.LowerRight);
@@ -38,10 +40,10 @@ public static class LearningCurveChart
         Alignment legend)
     {
         ChartFont.Apply(plot);
-        Line(plot, epochs, train.ToArray(), ChartPalette.Correct, "train");
+        Line(plot, epochs, train.ToArray(), ChartPalette.Correct, "train (mean over the epoch)");
         double?[] validationValues = validation.ToArray();
         if (validationValues.All(v => v.HasValue))
-            Line(plot, epochs, validationValues.Select(v => v!.Value).ToArray(), ChartPalette.Second, "validation");
+            Line(plot, epochs, validationValues.Select(v => v!.Value).ToArray(), ChartPalette.Second, "validation (after the epoch)");
 
         plot.Title(title);
         plot.Axes.Bottom.Label.Text = "epoch";

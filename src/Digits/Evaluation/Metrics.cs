@@ -68,7 +68,7 @@ public static class Metrics
     }
 
     /// <summary>
-    /// Accuracy, its 95% interval, log loss, the confusion matrix and each sample's prediction for probabilities
+    /// Accuracy, its 95% interval, top-2 accuracy, log loss, the confusion matrix and each sample's prediction for probabilities
     /// already computed. <paramref name="seconds"/> is carried into the result as the prediction time.
     /// </summary>
     /// <param name="classLabels">The model's labels, in output order; fixes the class count.</param>
@@ -93,6 +93,28 @@ public static class Metrics
         for (int c = 1; c < row.Length; c++)
             if (row[c] > row[best]) best = c;
         return best;
+    }
+
+    /// <summary>
+    /// Positions of the largest and the second largest value in one pass; ties go to the lower position, so
+    /// <c>First</c> is <see cref="ArgMax"/>'s answer. <c>Second</c> is -1 for a row of one value.
+    /// </summary>
+    internal static (int First, int Second) TopTwo(ReadOnlySpan<float> row)
+    {
+        int first = 0, second = -1;
+        for (int c = 1; c < row.Length; c++)
+        {
+            if (row[c] > row[first])
+            {
+                second = first;
+                first = c;
+            }
+            else if (second < 0 || row[c] > row[second])
+            {
+                second = c;
+            }
+        }
+        return (first, second);
     }
 
     /// <summary>Returns the label, or throws a <see cref="DigitsException"/> naming the sample if it has no class.</summary>

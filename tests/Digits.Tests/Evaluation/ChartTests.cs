@@ -92,6 +92,23 @@ public sealed class ChartTests : IDisposable
     public void Confusion_title_shows_accuracy_as_a_percentage_with_two_decimals() =>
         Assert.Equal("cnn — test accuracy 99.21%", ConfusionMatrixChart.Title("cnn", "test", 0.99214));
 
+    /// <summary>
+    /// Pixels within a small distance of <paramref name="colour"/> between the fractions <paramref name="from"/> and
+    /// <paramref name="to"/> of the width: how much of one series a chart (or one panel of it) drew.
+    /// </summary>
+    private static int PixelsOfColour(string path, ScottPlot.Color colour, double from = 0, double to = 1)
+    {
+        using var bitmap = Decode(path);
+        int count = 0;
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = (int)(from * bitmap.Width); x < (int)(to * bitmap.Width); x++)
+            {
+                var p = bitmap.GetPixel(x, y);
+                if (Math.Abs(p.Red - colour.R) + Math.Abs(p.Green - colour.G) + Math.Abs(p.Blue - colour.B) < 30) count++;
+            }
+        return count;
+    }
+
     [Fact]
     public void Reliability_diagram_renders_bars_for_the_filled_bins_and_a_title()
     {
@@ -122,29 +139,72 @@ public sealed class ChartTests : IDisposable
 
         AssertLooksLikeAChart(PathFor("curve.png"), 1100, 500);
         AssertLooksLikeAChart(PathFor("curve-train.png"), 900, 400);
+        Assert.True(PixelsOfColour(PathFor("curve.png"), ChartPalette.Second) > 200, "no validation line");
+        Assert.Equal(0, PixelsOfColour(PathFor("curve-train.png"), ChartPalette.Second));
     }
 
     [Fact]
-    public void Model_comparison_chart_renders_intervals_and_published_marks()
+    public void Learning_curve_of_a_real_training_run_draws_both_panels_with_train_and_validation()
+    {
+        var recipe = Neural.Training.TinyRecipe.Create();
+        var run = new Digits.Neural.Training.CnnTrainer(recipe with { Training = recipe.Training with { Epochs = 4 } })
+            .Train(Neural.Training.TinyRecipe.Train(), Neural.Training.TinyRecipe.Validation());
+        var curve = run.History.Select(e => e.Point).ToArray();
+
+        LearningCurveChart.Save(curve, PathFor("real-curve.png"), "tiny cnn");
+
+        Assert.Equal([1, 2, 3, 4], curve.Select(p => p.Epoch));
+        Assert.All(curve, p => Assert.NotNull(p.ValidationAccuracy));
+        AssertLooksLikeAChart(PathFor("real-curve.png"), 1100, 500);
+        Assert.True(PixelsOfColour(PathFor("real-curve.png"), ChartPalette.Second, 0, 0.5) > 100, "the loss panel has no validation line");
+        Assert.True(PixelsOfColour(PathFor("real-curve.png"), ChartPalette.Second, 0.5, 1) > 100, "the accuracy panel has no validation line");
+    }
+
+    [Fact]
+    public void Model_comparison_chart_renders_points_intervals_and_published_lines()
     {
         ModelScore[] scores =
         [
-            new("logreg", 0.925, 0.9197, 0.9300, 0.923),
-            new("svm", 0.979, 0.9760, 0.9817, 0.967),
-            new("cnn", 0.992, 0.9901, 0.9936, 0.991),
-            new("linear-svm", 0.936, 0.9311, 0.9406),
+            new("logreg", 0.925, 0.9197, 0.9300, 3.2, 0.923),
+            new("svm", 0.979, 0.9760, 0.9817, 95, 0.967),
+            new("cnn", 0.992, 0.9901, 0.9936, 610, 0.991),
+            new("linear-svm", 0.936, 0.9311, 0.9406, 11),
         ];
 
         ModelComparisonChart.Save(scores, PathFor("comparison.png"));
+        ModelComparisonChart.Save(scores.Select(s => s with { Published = null }).ToArray(), PathFor("comparison-ours.png"));
 
-        AssertLooksLikeAChart(PathFor("comparison.png"), 800, 600);
+        AssertLooksLikeAChart(PathFor("comparison.png"), 900, 600);
+        Assert.True(PixelsOfColour(PathFor("comparison.png"), ChartPalette.Error) > 500, "no published lines");
+        Assert.Equal(0, PixelsOfColour(PathFor("comparison-ours.png"), ChartPalette.Error));
+        Assert.True(PixelsOfColour(PathFor("comparison-ours.png"), ChartPalette.Correct) > 4 * 50, "fewer than four points");
     }
+
+    [Fact]
+    public void Comparison_time_axis_is_logarithmic_with_room_for_labels_on_the_right()
+    {
+        ModelScore[] scores = [new("fast", 0.92, 0.91, 0.93, 2), new("slow", 0.99, 0.98, 0.995, 200)];
+
+        var (left, right) = ModelComparisonChart.TimeRange(scores);
+        double[] ticks = ModelComparisonChart.TimeTicks(left, right);
+
+        Assert.True(left < Math.Log10(2) && right > Math.Log10(200) + 0.5);
+        Assert.Equal(["10 s", "100 s", "1,000 s"], ticks.Select(t => ModelComparisonChart.Seconds(Math.Pow(10, t))));
+        Assert.Equal("0.5 s", ModelComparisonChart.Seconds(0.5));
+        // Within one decade there are too few powers of ten, so 2 and 5 times them are ticks too.
+        Assert.Equal(["2 s", "5 s", "10 s"], ModelComparisonChart.TimeTicks(0.2, 1.1).Select(t => ModelComparisonChart.Seconds(Math.Pow(10, t))));
+    }
+
+    [Fact]
+    public void Comparison_refuses_a_training_time_a_log_axis_cannot_show() =>
+        Assert.Throws<ArgumentException>(() =>
+            ModelComparisonChart.Save([new ModelScore("instant", 0.9, 0.89, 0.91, 0)], PathFor("bad.png")));
 
     [Fact]
     public void Comparison_axis_starts_at_90_percent_unless_a_figure_is_lower()
     {
-        Assert.Equal(90, ModelComparisonChart.AxisFloor([new("cnn", 0.99, 0.98, 0.995, 0.923)]));
-        Assert.Equal(80, ModelComparisonChart.AxisFloor([new("weak", 0.86, 0.845, 0.87)]));
+        Assert.Equal(90, ModelComparisonChart.AxisFloor([new("cnn", 0.99, 0.98, 0.995, 60, 0.923)]));
+        Assert.Equal(80, ModelComparisonChart.AxisFloor([new("weak", 0.86, 0.845, 0.87, 5)]));
     }
 
     [Fact]

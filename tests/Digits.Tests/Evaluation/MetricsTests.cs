@@ -100,7 +100,7 @@ public class MetricsTests
         var root = json.RootElement;
 
         Assert.Equal(
-            ["count", "accuracy", "accuracy_ci95", "log_loss", "per_class", "confusion", "seconds", "ece"],
+            ["count", "accuracy", "accuracy_ci95", "top2_accuracy", "log_loss", "per_class", "confusion", "seconds", "ece"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(2, root.GetProperty("accuracy_ci95").GetArrayLength());
         Assert.Equal(
@@ -116,5 +116,48 @@ public class MetricsTests
         float[] probabilities = [0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f, 0.5f, 0.1f, 0.4f, 0.4f, 0.4f, 0.2f];
         Assert.Equal(0.5, Metrics.Accuracy(labels, probabilities, 3));
         Assert.Equal(0, Metrics.Accuracy([], [], 3));
+    }
+
+    [Fact]
+    public void Top2_accuracy_counts_rows_whose_label_is_one_of_the_two_most_probable_classes()
+    {
+        byte[] labels = [0, 1, 2, 3, 3];
+        float[] probabilities =
+        [
+            0.70f, 0.10f, 0.10f, 0.10f, // right: top-1 and top-2
+            0.60f, 0.30f, 0.05f, 0.05f, // wrong, but the label is second: top-2 only
+            0.50f, 0.30f, 0.15f, 0.05f, // the label is third: neither
+            0.40f, 0.05f, 0.05f, 0.50f, // right
+            0.25f, 0.25f, 0.25f, 0.25f, // a four-way tie: classes 0 and 1 come first, as argmax picks 0
+        ];
+
+        var result = Metrics.Evaluate(labels, probabilities, ["0", "1", "2", "3"]);
+
+        Assert.Equal(2.0 / 5, result.Accuracy, 12);
+        Assert.Equal(3.0 / 5, result.Top2Accuracy, 12);
+    }
+
+    [Fact]
+    public void Top2_accuracy_is_1_for_two_classes_and_equals_accuracy_for_one()
+    {
+        Assert.Equal(1, Metrics.Evaluate([0, 1], [0.1f, 0.9f, 0.8f, 0.2f], ["a", "b"]).Top2Accuracy);
+        Assert.Equal(1, Metrics.Evaluate([0], [1f], ["only"]).Top2Accuracy);
+        Assert.Equal(0, Metrics.Evaluate([], [], ["0", "1"]).Top2Accuracy);
+    }
+
+    [Fact]
+    public void Top2_accuracy_is_the_same_whatever_the_batches()
+    {
+        byte[] labels = [1, 1, 1, 2, 0, 2]; // the third row ties classes 0 and 1 at 0.3 behind 2: 0 is second, so a miss
+        float[] probabilities = [.5f, .3f, .2f, .1f, .2f, .7f, .3f, .3f, .4f, .6f, .1f, .3f, .2f, .5f, .3f, .1f, .3f, .6f];
+        var whole = Metrics.Evaluate(labels, probabilities, ["0", "1", "2"]);
+
+        var accumulator = new EvaluationAccumulator(["0", "1", "2"], labels.Length);
+        accumulator.Add(labels.AsSpan(0, 1), probabilities.AsSpan(0, 3));
+        accumulator.Add(labels.AsSpan(1, 4), probabilities.AsSpan(3, 12));
+        accumulator.Add(labels.AsSpan(5), probabilities.AsSpan(15));
+
+        Assert.Equal(whole.Top2Accuracy, accumulator.ToResult(0).Top2Accuracy);
+        Assert.Equal(4.0 / 6, whole.Top2Accuracy, 12);
     }
 }
