@@ -116,22 +116,4 @@ public class OptimizerTests
         new Sgd(store).Step(0.5f);
         Assert.Equal([0.5f, 2.5f, 2.75f], store.Values);
     }
-
-    [Fact]
-    public void Clipping_scales_the_global_norm_down_to_the_maximum()
-    {
-        float[] gradients = [3f, 4f];
-        float norm = GradientClipping.ClipGlobalNorm(gradients, 1f);
-        Assert.Equal(5f, norm);
-        Assert.Equal(0.6f, gradients[0], 1e-5f);
-        Assert.Equal(0.8f, gradients[1], 1e-5f);
-    }
-
-    [Fact]
-    public void Clipping_leaves_small_gradients_alone()
-    {
-        float[] gradients = [0.3f, 0.4f];
-        GradientClipping.ClipGlobalNorm(gradients, 1f);
-        Assert.Equal([0.3f, 0.4f], gradients);
-    }
 }
