@@ -28,7 +28,7 @@ internal static class TrainClassicalCommand
                 C = parsed.GetValue(c),
                 MaxIterations = parsed.GetValue(iterations),
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
-                Seed = (long)parsed.GetValue(TrainingRun.Seed),
+                Seed = parsed.GetValue(TrainingRun.Seed),
             };
             UsageMessages.Validate(() => entry.Validate(options));
             return TrainingRun.RunAsync(parsed, validation, entry.Create(options), [], ct);
@@ -59,7 +59,7 @@ internal static class TrainClassicalCommand
                 Multiclass = parsed.GetValue(multiclass) == "ovr" ? LinearSvmMulticlass.OneVsRest : LinearSvmMulticlass.CrammerSinger,
                 Loss = parsed.GetValue(loss) == "hinge" ? LinearSvmLoss.Hinge : LinearSvmLoss.SquaredHinge,
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
-                Seed = (long)parsed.GetValue(TrainingRun.Seed),
+                Seed = parsed.GetValue(TrainingRun.Seed),
             };
             UsageMessages.Validate(() => entry.Validate(options), CacheFlag);
             return TrainingRun.RunAsync(parsed, validation, entry.Create(options), [], ct);
@@ -104,7 +104,7 @@ internal static class TrainClassicalCommand
                 VirtualSupportVectors = parsed.GetValue(virtualSv),
                 Deskew = parsed.GetValue(TrainingRun.DeskewOption),
                 Threads = TrainingRun.RequestedThreads(parsed),
-                Seed = (long)parsed.GetValue(TrainingRun.Seed),
+                Seed = parsed.GetValue(TrainingRun.Seed),
             };
             UsageMessages.Validate(() => entry.Validate(options), CacheFlag);
             return TrainingRun.RunAsync(parsed, validation, entry.Create(options), [], ct);

@@ -93,7 +93,7 @@ public sealed record KernelSvmOptions
     public int ProbabilityFolds { get; init; }
 
     /// <summary>Seeds the cross-validation shuffles of <see cref="ProbabilityFolds"/>; nothing else is random.</summary>
-    public long Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>The kernel these options describe.</summary>
     public SvmKernel CreateKernel() => Kernel == SvmKernelType.Rbf

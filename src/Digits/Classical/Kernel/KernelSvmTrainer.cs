@@ -178,7 +178,7 @@ public sealed class KernelSvmTrainer : Training.ITrainer
         double[] calibration = _options.ProbabilityFolds == 0
             ? solution.TrainingDecisions
             : CrossValidatedDecisions.Compute(kernel, pairFeatures, d, labels, _options.ProbabilityFolds,
-                Rng.Derive((ulong)_options.Seed, (ulong)pair), _options, cacheBytes, parallelGemm, cancellationToken);
+                Rng.Derive(_options.Seed, (ulong)pair), _options, cacheBytes, parallelGemm, cancellationToken);
         var sigmoid = PlattSigmoid.Fit(calibration, labels);
         return new PairResult(indices, solution, sigmoid, q.RowsComputed);
     }

@@ -66,7 +66,7 @@ public sealed record LinearSvmOptions
     public int Threads { get; init; }
 
     /// <summary>Seeds the order in which the solvers visit the samples; a seed gives the same model for any thread count.</summary>
-    public long Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it and its value.</exception>
     public void Validate()

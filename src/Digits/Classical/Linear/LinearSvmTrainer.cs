@@ -88,7 +88,7 @@ public sealed class LinearSvmTrainer : Training.ITrainer
             positive[i] = labels[i] == c;
         var w = new float[d + 1];
         DualCoordinateDescent.Solve(samples, positive, _options.C, _options.Loss, _options.Tolerance,
-            _options.MaxPasses, _options.Shrinking, Rng.Derive((ulong)_options.Seed, (ulong)c), w, new double[n], cancellationToken);
+            _options.MaxPasses, _options.Shrinking, Rng.Derive(_options.Seed, (ulong)c), w, new double[n], cancellationToken);
         w.AsSpan(0, d).CopyTo(weights.AsSpan(c * d, d));
         bias[c] = w[d];
     }
@@ -99,7 +99,7 @@ public sealed class LinearSvmTrainer : Training.ITrainer
         const int d = PixelFeatures.Count;
         var w = new float[classes * (d + 1)];
         CrammerSingerSolver.Solve(samples, labels, classes, _options.C, _options.Tolerance, _options.MaxPasses,
-            new Rng((ulong)_options.Seed), w, cancellationToken);
+            new Rng(_options.Seed), w, cancellationToken);
         for (int c = 0; c < classes; c++)
         {
             w.AsSpan(c * (d + 1), d).CopyTo(weights.AsSpan(c * d, d));

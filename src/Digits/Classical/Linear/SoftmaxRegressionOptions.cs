@@ -57,7 +57,7 @@ public sealed record SoftmaxRegressionOptions
     public int Threads { get; init; }
 
     /// <summary>Recorded in the model file; the fit itself starts from zero weights and draws no random numbers.</summary>
-    public long Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it and its value.</exception>
     public void Validate()
