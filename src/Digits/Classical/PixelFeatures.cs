@@ -9,7 +9,7 @@ namespace Digits.Classical;
 /// </summary>
 internal static class PixelFeatures
 {
-    public const int Count = 28 * 28;
+    public const int Count = DigitImage.Pixels;
 
     /// <summary>Images per deskewing work item: large enough to amortize scheduling, small enough to balance two cores.</summary>
     private const int DeskewChunk = 2048;

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace Digits.Evaluation;
 
 /// <summary>
@@ -79,7 +80,7 @@ public static class CalibrationError
         for (int i = 0; i < labels.Length; i++)
         {
             var row = probabilities.Slice(i * classes, classes);
-            int top = Metrics.ArgMax(row);
+            int top = TensorPrimitives.IndexOfMax(row);
             confidence[i] = row[top];
             correct[i] = top == Metrics.CheckLabel(labels[i], i, classes);
         }

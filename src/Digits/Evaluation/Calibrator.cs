@@ -59,7 +59,7 @@ public static class Calibrator
     /// <summary>Probabilities for <paramref name="count"/> 28×28 images, (count, classes), predicted in batches.</summary>
     private static float[] PredictAll(IClassifier model, ReadOnlySpan<byte> images, int count, CancellationToken cancellationToken)
     {
-        const int pixels = 28 * 28;
+        const int pixels = DigitImage.Pixels;
         int classes = model.Labels.Count;
         if ((long)count * pixels > images.Length)
             throw new ArgumentException($"has {images.Length} bytes, fewer than {count} images × {pixels}", nameof(images));

@@ -6,7 +6,7 @@ namespace Digits.Evaluation;
 public static class Evaluator
 {
     /// <summary>Bytes in one 28×28 image.</summary>
-    private const int ImageBytes = 28 * 28;
+    private const int ImageBytes = DigitImage.Pixels;
 
     /// <summary>
     /// Predicts <paramref name="count"/> images in batches of <paramref name="batchSize"/>, reusing one probabilities

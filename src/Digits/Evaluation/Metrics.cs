@@ -86,18 +86,9 @@ public static class Metrics
     internal static double NegativeLog(float probability) =>
         -Math.Log(Math.Clamp(probability, ProbabilityFloor, 1 - ProbabilityFloor));
 
-    /// <summary>Position of the largest value; the first one on a tie, as numpy's argmax.</summary>
-    internal static int ArgMax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int c = 1; c < row.Length; c++)
-            if (row[c] > row[best]) best = c;
-        return best;
-    }
-
     /// <summary>
     /// Positions of the largest and the second largest value in one pass; ties go to the lower position, so
-    /// <c>First</c> is <see cref="ArgMax"/>'s answer. <c>Second</c> is -1 for a row of one value.
+    /// <c>First</c> is the argmax (TensorPrimitives.IndexOfMax's answer). <c>Second</c> is -1 for a row of one value.
     /// </summary>
     internal static (int First, int Second) TopTwo(ReadOnlySpan<float> row)
     {

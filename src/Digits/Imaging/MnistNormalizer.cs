@@ -81,7 +81,7 @@ public sealed class MultipleDigitsException(string subject, string detail)
 public static class MnistNormalizer
 {
     /// <summary>Side of the output field in pixels.</summary>
-    public const int Size = 28;
+    public const int Size = DigitImage.Side;
 
     /// <summary>Side of the box, in output pixels, that the digit's longer side is scaled to.</summary>
     public const int BoxSize = 20;

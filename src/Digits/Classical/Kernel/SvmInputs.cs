@@ -9,7 +9,7 @@ namespace Digits.Classical;
 /// </summary>
 internal static class SvmInputs
 {
-    public const int PixelsPerImage = 28 * 28;
+    public const int PixelsPerImage = DigitImage.Pixels;
 
     /// <summary>The images after preprocessing, as bytes: deskewed copies, or the input itself when not deskewing.</summary>
     public static ReadOnlySpan<byte> Prepare(ReadOnlySpan<byte> images, int count, bool deskew)

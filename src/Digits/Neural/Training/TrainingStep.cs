@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Digits.Neural.Optimizers;
 using Digits.Neural.Schedules;
 
@@ -47,7 +48,7 @@ internal sealed class TrainingStep(Network network, Optimizer optimizer, Learnin
         LastLoss = loss;
         for (int n = 0; n < count; n++)
         {
-            if (ArgMax(logits.Slice(n * classes, classes)) == batch.Labels[n])
+            if (TensorPrimitives.IndexOfMax(logits.Slice(n * classes, classes)) == batch.Labels[n])
             {
                 correct++;
             }
@@ -61,19 +62,5 @@ internal sealed class TrainingStep(Network network, Optimizer optimizer, Learnin
             ((Adam)optimizer).Beta1 = momentum.At(optimizer.Steps);
         }
         optimizer.Step(LastLearningRate);
-    }
-
-    /// <summary>The index of the largest value (the first on ties).</summary>
-    internal static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int j = 1; j < values.Length; j++)
-        {
-            if (values[j] > values[best])
-            {
-                best = j;
-            }
-        }
-        return best;
     }
 }

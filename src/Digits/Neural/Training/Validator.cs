@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Digits.Data;
 
 namespace Digits.Neural.Training;
@@ -51,7 +52,7 @@ internal sealed class Validator
             lossSum += (double)SoftmaxCrossEntropy.Compute(logits, labels, count, classes, 0f, default) * count;
             for (int n = 0; n < count; n++)
             {
-                if (TrainingStep.ArgMax(logits.Slice(n * classes, classes)) == labels[n])
+                if (TensorPrimitives.IndexOfMax(logits.Slice(n * classes, classes)) == labels[n])
                 {
                     correct++;
                 }
