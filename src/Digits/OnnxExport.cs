@@ -1,10 +1,8 @@
-using Digits.Classical;
-using Digits.Neural;
 using Digits.Persistence;
 
 namespace Digits;
 
-/// <summary>Writes any exportable model as ONNX, calibrated as it predicts: the one place that knows which kinds export.</summary>
+/// <summary>Writes any model that exports itself (<see cref="IOnnxExportable"/>) as ONNX, calibrated as it predicts.</summary>
 public static class OnnxExport
 {
     /// <summary>
@@ -16,20 +14,8 @@ public static class OnnxExport
     public static void Save(IPersistableModel model, string path, string modelName)
     {
         ArgumentNullException.ThrowIfNull(model);
-        double temperature = CalibratedModel.TemperatureOf(model);
-        switch (CalibratedModel.Uncalibrated(model))
-        {
-            case CnnClassifier cnn:
-                CnnOnnxExporter.Export(cnn, path, temperature);
-                break;
-            case EnsembleClassifier ensemble:
-                CnnOnnxExporter.Export(ensemble, path, temperature);
-                break;
-            case SoftmaxRegression logreg:
-                SoftmaxRegressionOnnxExporter.Save(logreg, path, temperature);
-                break;
-            default:
-                throw new DigitsException(modelName, $"ONNX export is not available for {model.Kind} models");
-        }
+        if (CalibratedModel.Uncalibrated(model) is not IOnnxExportable exportable)
+            throw new DigitsException(modelName, $"ONNX export is not available for {model.Kind} models");
+        exportable.ExportOnnx(path, CalibratedModel.TemperatureOf(model));
     }
 }

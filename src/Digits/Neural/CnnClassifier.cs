@@ -17,7 +17,7 @@ namespace Digits.Neural;
 /// requests) are served one at a time, each using all the cores the tensor kernels are allowed. Large requests
 /// are cut into chunks of <see cref="MaxBatch"/> images.
 /// </remarks>
-public sealed class CnnClassifier : IPersistableModel
+public sealed class CnnClassifier : IPersistableModel, IOnnxExportable
 {
     /// <summary>Images per forward pass when none is given: large enough to keep the GEMMs efficient, small enough to stay in cache-friendly sizes.</summary>
     public const int DefaultMaxBatch = 256;
@@ -109,6 +109,8 @@ public sealed class CnnClassifier : IPersistableModel
 
     /// <summary>A Keras-style summary: one row per layer.</summary>
     public IReadOnlyList<LayerSummary> Summary() => network.Summary();
+
+    public void ExportOnnx(string path, double temperature = 1) => CnnOnnxExporter.Export(this, path, temperature);
 
     public IReadOnlyList<ModelLayer> Layers() => [.. Summary().Select(s => new ModelLayer(s.Name, s.OutputShape.Dimensions, s.Parameters))];
 

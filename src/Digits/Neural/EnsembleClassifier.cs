@@ -11,7 +11,7 @@ namespace Digits.Neural;
 /// <c>{"members": [member architecture, ...]}</c>. All members share labels and preprocessing.
 /// </summary>
 /// <remarks>Thread-safe as each member is; calls take one member at a time, in order.</remarks>
-public sealed class EnsembleClassifier : IPersistableModel
+public sealed class EnsembleClassifier : IPersistableModel, IOnnxExportable
 {
     /// <summary>
     /// Images per forward pass of each member when loaded from a file: every member keeps its own activation
@@ -58,6 +58,8 @@ public sealed class EnsembleClassifier : IPersistableModel
         new JsonObject { ["members"] = new JsonArray([.. members.Select(m => JsonNode.Parse(m.Architecture))]) }.ToJsonString();
 
     /// <summary>The mean of the members' probabilities, which still sums to 1 per image.</summary>
+    public void ExportOnnx(string path, double temperature = 1) => CnnOnnxExporter.Export(this, path, temperature);
+
     /// <summary>The members' layers (they share one architecture), with parameters summed over the members.</summary>
     public IReadOnlyList<ModelLayer> Layers() =>
         [.. Members[0].Summary().Select(s => new ModelLayer(s.Name, s.OutputShape.Dimensions, (long)s.Parameters * Members.Count))];

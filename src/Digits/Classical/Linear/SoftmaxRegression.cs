@@ -8,8 +8,10 @@ namespace Digits.Classical;
 /// (10, 784) and b of 10. Trained by <see cref="SoftmaxRegressionTrainer"/>; saved as kind <c>logreg</c> with
 /// tensors <c>weight</c> [10, 784] and <c>bias</c> [10]; exported to ONNX by <see cref="SoftmaxRegressionOnnxExporter"/>.
 /// </summary>
-public sealed class SoftmaxRegression : IPersistableModel
+public sealed class SoftmaxRegression : IPersistableModel, IOnnxExportable
 {
+    public void ExportOnnx(string path, double temperature = 1) => SoftmaxRegressionOnnxExporter.Save(this, path, temperature);
+
     private readonly float[] _weights;
     private readonly float[] _bias;
 
