@@ -7,7 +7,8 @@ namespace Digits.Cli;
 
 /// <summary>
 /// Shows a study report's progress: on a terminal, one live row per stage (the plan is visible from the start) with its
-/// bar where the stage has steps, a spinner where it has none, and its elapsed time; under --verbose without a terminal,
+/// bar where the stage has steps, a spinner where it has none, and its elapsed time, with each stage's sentence, epoch and
+/// trial lines and result printed above the rows; under --verbose without a terminal,
 /// fixed log lines (<c>stage 2/4 svm-tuning: …</c>, each epoch's and trial's line, <c>stage 2/4 svm-tuning done in
 /// 14.2s: …</c>); nothing otherwise.
 /// </summary>
@@ -49,10 +50,10 @@ internal static class ReportProgressView
         terminal.Err.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 30 }, new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
-                var tasks = stages.ToDictionary(s => s.Number, s => ctx.AddTask(Describe(s, stages.Count), autoStart: false));
+                var tasks = stages.ToDictionary(s => s.Number, s => ctx.AddTask(Markup.Escape(Describe(s, stages.Count)), autoStart: false));
                 result = run(new InlineProgress(p =>
                 {
                     lock (gate)
@@ -69,15 +70,17 @@ internal static class ReportProgressView
                             case StudyEvent.Started:
                                 task.IsIndeterminate = p.Total <= 0;
                                 task.StartTask();
+                                terminal.Err.WriteLine($"{Describe(p.Stage, stages.Count)}: {p.Stage.What}");
                                 break;
                             case StudyEvent.Finished:
                                 task.IsIndeterminate = false;
                                 task.Value = task.MaxValue;
-                                task.Description = Markup.Escape($"{p.Stage.Number}/{stages.Count} {p.Stage.Name}: {p.Line}");
+                                task.Description = Markup.Escape($"{Describe(p.Stage, stages.Count)} done");
                                 task.StopTask();
+                                terminal.Err.WriteLine($"{Describe(p.Stage, stages.Count)} done: {p.Line}");
                                 break;
                         }
-                        if (p.Event != StudyEvent.Finished && p.Line is not null)
+                        if (p.Event == StudyEvent.Advanced && p.Line is not null)
                             terminal.Err.WriteLine(p.Line);
                     }
                 }));
@@ -85,7 +88,9 @@ internal static class ReportProgressView
         return result;
     }
 
-    private static string Describe(StudyStage stage, int stages) => Markup.Escape($"{stage.Number}/{stages} {stage.Name}: {stage.What}");
+    /// <summary>A stage's short name for its live row, e.g. <c>2/4 svm-tuning</c>; the sentence is printed above the rows
+    /// when the stage starts, so the rows fit an 80-column terminal.</summary>
+    private static string Describe(StudyStage stage, int stages) => $"{stage.Number}/{stages} {stage.Name}";
 
     private sealed class InlineProgress(Action<StudyProgress> report) : IProgress<StudyProgress>
     {
