@@ -4,7 +4,7 @@ namespace Digits.Training;
 
 /// <summary>
 /// What every kind's trainer is to the rest of Digits: training images in, a model out. The CLI's <c>train</c> and
-/// <c>tune</c>, and later <c>report</c> and the web, all train through it; <see cref="TrainerRegistry"/> finds the
+/// <c>tune</c> and <c>report</c>, and later the web, all train through it; <see cref="TrainerRegistry"/> finds the
 /// trainer for a name, and <see cref="TrainingSession"/> wraps a fit in subset, split, test pass and saving.
 /// </summary>
 public interface ITrainer

@@ -46,6 +46,13 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "train logreg --data {data} --subset 100 --out ''", 2, "--out: is empty" },
         { "evaluate {model} --data {data} --confusion ''", 2, "--confusion: is empty" },
         { "evaluate {model} --data {data} --reliability {tmp}", 2, "--reliability: {tmp} is a directory" },
+        { "report --data {data} --out {text}", 2, "--out: {text} is a file; give a folder for the report" },
+        { "report --data {data} --out /proc/report", 1, "/proc/report/results.json: cannot write in /proc/report" },
+        { "report --data {data} --out {text}/report", 1, "{text} is a file, not a folder" },
+        { "report --data {data} --out ''", 2, "--out: is empty; give a folder for the report" },
+        { "report --data {data} --scale 0", 2, "--scale: must be 0.01 to 1, got 0" },
+        { "report --data {data} --scale 2", 2, "--scale: must be 0.01 to 1, got 2" },
+        { "report --full", 2, "--full: unknown option" },
         // Inputs: empty, folders, missing, not what they claim to be.
         { "evaluate ''", 2, "MODEL: the path is empty" },
         { "evaluate {tmp}", 1, "{tmp}: is a directory, expected a file" },

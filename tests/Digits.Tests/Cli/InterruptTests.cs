@@ -139,4 +139,26 @@ public class InterruptTests
             Assert.True(json.RootElement.GetProperty("interrupted").GetBoolean());
         }
     }
+
+    [Fact]
+    public async Task Sigint_during_a_report_keeps_the_finished_stages_marked_interrupted_with_exit_130()
+    {
+        using var tmp = new TempFolder();
+        // At a third of the sizes the SVM's search takes seconds, and cnn-fast is still to come when the signal arrives.
+        var r = await RunAndInterrupt(["report", "--data", TestData.MnistDirectory, "--out", tmp.Path, "--scale", "0.3", "--json"],
+            "stage 2/4 svm-tuning", TimeSpan.FromMilliseconds(300));
+        Assert.Equal(130, r.ExitCode);
+        Assert.InRange(r.SecondsToExit, 0, PromptSeconds);
+        using var printed = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        using var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(tmp.File("results.json")));
+        foreach (var json in new[] { printed.RootElement, file.RootElement })
+        {
+            Assert.True(json.GetProperty("interrupted").GetBoolean());
+            Assert.Equal("logreg", json.GetProperty("models")[0].GetProperty("name").GetString());
+            Assert.Contains("cnn-fast", json.GetProperty("not_run").EnumerateArray().Select(n => n.GetString()));
+        }
+        Assert.True(File.Exists(tmp.File("confusion-logreg.png")));
+        Assert.True(File.Exists(tmp.File("model-comparison.png")));
+        Assert.Contains("**Interrupted**", File.ReadAllText(tmp.File("results.md")));
+    }
 }
