@@ -153,7 +153,7 @@ public sealed class StudyReport
     private StudyModel TrainLogReg(StudyStage stage, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
     {
         var entry = TrainerRegistry.LogReg;
-        var options = entry.Defaults with { Seed = (long)plan.Seed };
+        var options = entry.Defaults with { Seed = plan.Seed };
         return Train(stage, entry.Create(options), fullCount, first: false, $"softmax regression (C={Number(options.C)}), {Images(fullCount)}",
             new Dictionary<string, double> { ["C"] = options.C }, progress, cancellationToken);
     }
@@ -165,7 +165,7 @@ public sealed class StudyReport
         var data = TrainingSession.TakeSubset(plan.Data.Train, svmCount, first: true, plan.Seed);
         var entry = TrainerRegistry.Svm;
         // Trials run two at a time, so each SVM fit keeps to one thread (as digits tune does).
-        var shared = entry.Defaults with { Seed = (long)plan.Seed, Threads = 1 };
+        var shared = entry.Defaults with { Seed = plan.Seed, Threads = 1 };
         var settings = grid.Combinations();
         var gate = new Lock();
         int done = 0;
@@ -190,7 +190,7 @@ public sealed class StudyReport
     {
         var entry = TrainerRegistry.Svm;
         var best = tuning.Search.Best.Parameters;
-        var options = entry.WithParameters(entry.Defaults with { Seed = (long)plan.Seed }, best);
+        var options = entry.WithParameters(entry.Defaults with { Seed = plan.Seed }, best);
         string chosen = string.Create(CultureInfo.InvariantCulture, $"C={Number(options.C)}, γ={Number(options.Gamma)} by {plan.Folds}-fold CV");
         return Train(stage, entry.Create(options), svmCount, first: true, $"RBF SVM ({chosen}), the first {Images(svmCount)}",
             new Dictionary<string, double> { ["C"] = options.C, ["gamma"] = options.Gamma }, progress, cancellationToken);
