@@ -39,7 +39,7 @@ internal static class PixelFeatures
             throw new ArgumentException($"images are {data.Rows}×{data.Cols}, the linear models take 28×28", nameof(data));
         var pixels = Pixels(data.Pixels, data.Count, deskew).Span;
         float[] features = GC.AllocateUninitializedArray<float>(data.Count * Count, pinned: true);
-        BatchIterator.ToUnitFloats(pixels, features);
+        ModelInput.ToUnitFloats(pixels, features);
         return features;
     }
 }

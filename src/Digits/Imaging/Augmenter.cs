@@ -81,7 +81,7 @@ public sealed class Augmenter
     /// <summary>Distorts a byte image (0..255) into floats in [0, 1].</summary>
     public void Apply(ReadOnlySpan<byte> image, Span<float> output, ulong key)
     {
-        Data.BatchIterator.ToUnitFloats(image[..unit.Length], unit);
+        ModelInput.ToUnitFloats(image[..unit.Length], unit);
         Apply(unit, output, key);
     }
 

@@ -125,15 +125,7 @@ public sealed class CnnClassifier : IPersistableModel, IOnnxExportable
             {
                 int n = Math.Min(chunk, count - start);
                 for (int i = 0; i < n; i++)
-                {
-                    ReadOnlySpan<byte> image = images.Slice((start + i) * pixels, pixels);
-                    if (Preprocessing.Deskew)
-                    {
-                        Deskew.Apply(image, deskewed, CnnArchitecture.Input.Width, CnnArchitecture.Input.Height);
-                        image = deskewed;
-                    }
-                    BatchIterator.ToUnitFloats(image, inputs.AsSpan(i * pixels, pixels));
-                }
+                    ModelInput.Prepare(images.Slice((start + i) * pixels, pixels), 1, Preprocessing.Deskew, deskewed, inputs.AsSpan(i * pixels, pixels));
                 ReadOnlySpan<float> logits = Run(n);
                 Softmax.Rows(logits, probabilities.Slice(start * classes, n * classes), n, classes);
             }

@@ -39,7 +39,7 @@ public class SoftmaxRegressionOracleTests
         float[] x = new float[784];
         for (int i = 0; i < data.Count; i++)
         {
-            BatchIterator.ToUnitFloats(data.Image(i), x);
+            Digits.Imaging.ModelInput.ToUnitFloats(data.Image(i), x);
             for (int c = 0; c < 10; c++)
             {
                 double s = bias[c];
@@ -62,7 +62,7 @@ public class SoftmaxRegressionOracleTests
         for (int i = 0; i < rows.Length; i++)
         {
             var features = new float[784];
-            BatchIterator.ToUnitFloats(Subset.Image(i), features);
+            Digits.Imaging.ModelInput.ToUnitFloats(Subset.Image(i), features);
             rows[i] = new Row { Features = features, Label = Subset.Labels[i] };
         }
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)

@@ -107,7 +107,7 @@ public class SoftmaxRegressionTests
         float[] expected = new float[images.Count * 10];
         model.Logits(images.Pixels, images.Count, expected);
         float[] input = new float[images.Pixels.Length];
-        Digits.Data.BatchIterator.ToUnitFloats(images.Pixels, input);
+        Digits.Imaging.ModelInput.ToUnitFloats(images.Pixels, input);
 
         using var session = new InferenceSession(SoftmaxRegressionOnnxExporter.Build(model, temperature));
         using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(input, [images.Count, 1, 28, 28]))]);

@@ -70,69 +70,6 @@ public class SplitAndBatchTests
     }
 
     [Fact]
-    public void Batches_cover_every_sample_once_per_epoch_with_pixels_over_255()
-    {
-        var data = TinySet(103);
-        var it = new BatchIterator(data, null, batchSize: 10, shuffle: true, seed: 3);
-        Assert.Equal(11, it.BatchesPerEpoch);
-        var seen = new List<int>();
-        int batches = 0;
-        while (it.Next(out int count))
-        {
-            batches++;
-            for (int i = 0; i < count; i++)
-            {
-                int sample = (int)Math.Round(it.Inputs[i * 4] * 255);
-                seen.Add(sample);
-                Assert.Equal(1f, it.Inputs[i * 4 + 3]);
-                Assert.Equal(sample % 10, it.Labels[i]);
-            }
-        }
-        Assert.Equal(11, batches);
-        Assert.Equal(Enumerable.Range(0, 103), seen.Order());
-    }
-
-    [Fact]
-    public void Epoch_order_depends_only_on_seed_and_epoch()
-    {
-        var data = TinySet(50);
-        var a = new BatchIterator(data, null, 8, shuffle: true, seed: 9);
-        var b = new BatchIterator(data, null, 8, shuffle: true, seed: 9);
-        a.StartEpoch(2);
-        b.StartEpoch(1);
-        b.StartEpoch(2);
-        Assert.Equal(a.Order.ToArray(), b.Order.ToArray());
-        b.StartEpoch(3);
-        Assert.NotEqual(a.Order.ToArray(), b.Order.ToArray());
-    }
-
-    [Fact]
-    public void Subset_indices_restrict_the_batches()
-    {
-        var data = TinySet(30);
-        var it = new BatchIterator(data, [5, 6, 7], 2, shuffle: false, seed: 0);
-        Assert.True(it.Next(out int n1));
-        Assert.Equal(2, n1);
-        Assert.Equal(5f / 255, it.Inputs[0]);
-        Assert.True(it.Next(out int n2));
-        Assert.Equal(1, n2);
-        Assert.False(it.Next(out _));
-    }
-
-    [Fact]
-    public void Filling_a_batch_allocates_nothing()
-    {
-        var data = TinySet(500);
-        var it = new BatchIterator(data, null, 64, shuffle: true, seed: 1);
-        it.Next(out _);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        while (it.Next(out _))
-        {
-        }
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
-    }
-
-    [Fact]
     public void Rng_streams_are_reproducible()
     {
         var a = new Rng(123);

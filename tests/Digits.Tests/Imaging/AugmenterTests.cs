@@ -11,7 +11,7 @@ public class AugmenterTests
     {
         byte[] image = Digit(0);
         var expected = new float[784];
-        Digits.Data.BatchIterator.ToUnitFloats(image, expected);
+        Digits.Imaging.ModelInput.ToUnitFloats(image, expected);
         var output = new float[784];
         new Augmenter(AugmentationSettings.None).Apply(image, output, Augmenter.SampleKey(7, 3, 0));
         Assert.Equal(expected, output);
@@ -55,7 +55,7 @@ public class AugmenterTests
         var augmenter = new Augmenter(new AugmentationSettings(0f, 0f, 0f, TranslationPixels: 2f));
         var output = new float[784];
         var input = new float[784];
-        Digits.Data.BatchIterator.ToUnitFloats(image, input);
+        Digits.Imaging.ModelInput.ToUnitFloats(image, input);
         (double x0, double y0) = CentreOfMass(input);
         for (int i = 0; i < 20; i++)
         {

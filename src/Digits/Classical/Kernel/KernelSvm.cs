@@ -150,7 +150,7 @@ public sealed class KernelSvm : IPersistableModel
         for (int start = 0; start < count; start += batch)
         {
             int rows = Math.Min(batch, count - start);
-            Digits.Data.BatchIterator.ToUnitFloats(prepared.Slice(start * d, rows * d), features);
+            Imaging.ModelInput.ToUnitFloats(prepared.Slice(start * d, rows * d), features);
             SvmKernel.SquaredNorms(features, rows, d, norms);
             var block = decisions.Slice(start * pairs, rows * pairs);
             if (m == 0)

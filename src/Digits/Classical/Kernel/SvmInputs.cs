@@ -28,7 +28,7 @@ internal static class SvmInputs
     public static float[] ToFeatures(ReadOnlySpan<byte> prepared)
     {
         var features = new float[prepared.Length];
-        BatchIterator.ToUnitFloats(prepared, features);
+        Imaging.ModelInput.ToUnitFloats(prepared, features);
         return features;
     }
 }

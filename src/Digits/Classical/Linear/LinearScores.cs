@@ -33,13 +33,7 @@ internal static class LinearScores
             for (int start = 0; start < count; start += Block)
             {
                 int n = Math.Min(Block, count - start);
-                ReadOnlySpan<byte> block = images.Slice(start * d, n * d);
-                if (deskewed is not null)
-                {
-                    Imaging.Deskew.ApplyAll(block, deskewed.AsSpan(0, n * d), n);
-                    block = deskewed.AsSpan(0, n * d);
-                }
-                Data.BatchIterator.ToUnitFloats(block, features);
+                Imaging.ModelInput.Prepare(images.Slice(start * d, n * d), n, deskew, deskewed, features);
                 Span<float> s = scores.Slice(start * classes, n * classes);
                 for (int i = 0; i < n; i++)
                     bias.CopyTo(s.Slice(i * classes, classes));

@@ -211,7 +211,7 @@ public sealed class TrainingBatches : IDisposable
             Span<float> image = destination.AsSpan(i * pixels, pixels);
             if (augmenter is null)
             {
-                BatchIterator.ToUnitFloats(data.Image(index), image);
+                Imaging.ModelInput.ToUnitFloats(data.Image(index), image);
             }
             else
             {

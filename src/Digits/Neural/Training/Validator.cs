@@ -44,7 +44,7 @@ internal sealed class Validator
             for (int i = 0; i < count; i++)
             {
                 int index = indices[start + i];
-                BatchIterator.ToUnitFloats(data.Image(index), inputs.AsSpan(i * pixels, pixels));
+                Imaging.ModelInput.ToUnitFloats(data.Image(index), inputs.AsSpan(i * pixels, pixels));
                 labels[i] = data.Labels[index];
             }
             standardization?.Apply(inputs.AsSpan(0, count * pixels));

@@ -13,7 +13,7 @@ public class CnnOnnxExporterTests
     private static float[] Images()
     {
         var images = new float[Count * 784];
-        Digits.Data.BatchIterator.ToUnitFloats(TestData.Mnist.Test.Pixels.AsSpan(0, Count * 784), images);
+        Digits.Imaging.ModelInput.ToUnitFloats(TestData.Mnist.Test.Pixels.AsSpan(0, Count * 784), images);
         return images;
     }
 
