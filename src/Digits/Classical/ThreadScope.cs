@@ -11,11 +11,11 @@ internal readonly struct ThreadScope : IDisposable
 {
     private readonly int _saved;
 
-    /// <param name="threads">The thread count wanted; 0 means one per core.</param>
-    public ThreadScope(int threads)
+    /// <param name="threads">The thread count wanted; null keeps the pool's setting.</param>
+    public ThreadScope(int? threads)
     {
         _saved = WorkerPool.Threads;
-        WorkerPool.Threads = threads == 0 ? Environment.ProcessorCount : threads;
+        WorkerPool.Threads = threads ?? _saved;
     }
 
     public void Dispose() => WorkerPool.Threads = _saved;

@@ -78,8 +78,8 @@ public sealed record KernelSvmOptions
     /// </summary>
     public bool VirtualSupportVectors { get; init; }
 
-    /// <summary>How many one-vs-one pairs are solved at once; results do not depend on it.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>How many one-vs-one pairs are solved at once; null: the worker pool's setting (all cores unless <c>--threads</c> says otherwise), as for every kind. Results do not depend on it.</summary>
+    public int? Threads { get; init; }
 
     /// <summary>Kernel rows computed per GEMM when SMO misses the cache.</summary>
     public int BlockRows { get; init; } = Defaults.BlockRows;
@@ -118,7 +118,7 @@ public sealed record KernelSvmOptions
             throw new ArgumentOutOfRangeException(nameof(CacheBytes), CacheBytes, "CacheBytes must not be negative");
         if (!(Tolerance > 0) || double.IsInfinity(Tolerance))
             throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "Tolerance must be positive and finite");
-        if (Threads < 1)
+        if (Threads is < 1)
             throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1");
         if (ProbabilityFolds is < 0 or 1 or > 10)
             throw new ArgumentOutOfRangeException(nameof(ProbabilityFolds), ProbabilityFolds, "ProbabilityFolds must be 0 (training decision values) or 2 to 10");

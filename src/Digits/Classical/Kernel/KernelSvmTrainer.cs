@@ -101,7 +101,7 @@ public sealed class KernelSvmTrainer : Training.ITrainer
             for (int b = a + 1; b < k; b++)
                 pairs[p++] = (a, b);
         }
-        int workers = Math.Min(_options.Threads, pairCount);
+        int workers = Math.Min(_options.Threads ?? Tensors.WorkerPool.Threads, pairCount);
         long cacheBytes = _options.CacheBytes / workers;
         var results = new PairResult[pairCount];
         var order = new int[pairCount];

@@ -62,8 +62,8 @@ public sealed record LinearSvmOptions
     /// <summary>Deskew images (<see cref="Imaging.Deskew"/>) before training and prediction; stored in the model file.</summary>
     public bool Deskew { get; init; }
 
-    /// <summary>How many one-vs-rest problems run at once; 0 means one per core. Crammer–Singer runs on one thread.</summary>
-    public int Threads { get; init; }
+    /// <summary>How many one-vs-rest problems run at once; null: the worker pool's setting (all cores unless <c>--threads</c> says otherwise), as for every kind. Crammer–Singer runs on one thread.</summary>
+    public int? Threads { get; init; }
 
     /// <summary>Seeds the order in which the solvers visit the samples; a seed gives the same model for any thread count.</summary>
     public ulong Seed { get; init; }
@@ -76,6 +76,6 @@ public sealed record LinearSvmOptions
         if (!Enum.IsDefined(Multiclass)) throw new ArgumentOutOfRangeException(nameof(Multiclass), Multiclass, "must be OneVsRest or CrammerSinger");
         if (!(Tolerance > 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be positive");
         if (MaxPasses < 1) throw new ArgumentOutOfRangeException(nameof(MaxPasses), MaxPasses, "must be at least 1");
-        if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be non-negative (0 means one per core)");
+        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
     }
 }

@@ -63,7 +63,7 @@ public sealed class LinearSvmTrainer : Training.ITrainer
     {
         var parallel = new ParallelOptions
         {
-            MaxDegreeOfParallelism = _options.Threads == 0 ? Environment.ProcessorCount : _options.Threads,
+            MaxDegreeOfParallelism = _options.Threads ?? Tensors.WorkerPool.Threads,
             CancellationToken = cancellationToken,
         };
         try

@@ -53,8 +53,8 @@ public sealed record SoftmaxRegressionOptions
     /// <summary>Deskew images (<see cref="Imaging.Deskew"/>) before training and prediction; stored in the model file.</summary>
     public bool Deskew { get; init; }
 
-    /// <summary>Threads for the matrix products and the softmax; 0 means one per core.</summary>
-    public int Threads { get; init; }
+    /// <summary>Threads for the matrix products and the softmax; null: the worker pool's setting (all cores unless <c>--threads</c> says otherwise), as for every kind.</summary>
+    public int? Threads { get; init; }
 
     /// <summary>Recorded in the model file; the fit itself starts from zero weights and draws no random numbers.</summary>
     public ulong Seed { get; init; }
@@ -66,6 +66,6 @@ public sealed record SoftmaxRegressionOptions
         if (MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "must be at least 1");
         if (!(Tolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be non-negative");
         if (Memory < 1) throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "must be at least 1");
-        if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be non-negative (0 means one per core)");
+        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
     }
 }
