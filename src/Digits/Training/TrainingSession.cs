@@ -45,10 +45,10 @@ public sealed record TrainingOutcome(string ModelPath, TrainerResult Result, Eva
     int TrainCount, int ValidationCount, bool Interrupted, Calibration? Calibration = null, EvaluationResult? TestUncalibrated = null);
 
 /// <summary>
-/// The part of training every kind shares: check the images' size, take the subset and the validation split, fit,
-/// measure on the test split, and save the model with its provenance. The test set is only evaluated after training;
-/// nothing is chosen on it. <see cref="Prepare"/> does everything before the fit, so a front end can say what will be
-/// trained before it starts.
+/// The part of training every kind shares: check the images' size, take the subset and the validation split, fit, fit a
+/// temperature on the validation images, measure on the test split, and save the model with its provenance. The test
+/// set is only evaluated after training; nothing is chosen on it. <see cref="Prepare"/> does everything before the fit,
+/// so a front end can say what will be trained before it starts.
 /// </summary>
 public sealed class TrainingSession
 {
