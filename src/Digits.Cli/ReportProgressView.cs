@@ -6,8 +6,9 @@ using Spectre.Console;
 namespace Digits.Cli;
 
 /// <summary>
-/// Shows a study report's progress: on a terminal, one live row per stage (the plan is visible from the start) with its
-/// bar where the stage has steps, a spinner where it has none, and its elapsed time, with each stage's sentence, epoch and
+/// Shows a study report's progress: on a terminal, a row for the whole report with the estimated time left, and one live
+/// row per stage (the plan is visible from the start) with its bar where the stage has steps, a spinner where it has
+/// none, and its elapsed and remaining time, with each stage's sentence, epoch and
 /// trial lines and result printed above the rows; under --verbose without a terminal,
 /// fixed log lines (<c>stage 2/4 svm-tuning: …</c>, each epoch's and trial's line, <c>stage 2/4 svm-tuning done in
 /// 14.2s: …</c>); nothing otherwise.
@@ -50,9 +51,13 @@ internal static class ReportProgressView
         terminal.Err.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 30 }, new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 30 }, new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
+                // The whole report's row: each stage counts by its expected share of the time, so the time left it shows
+                // is the time the finished work took, scaled to the work still to do.
+                var overall = ctx.AddTask(Markup.Escape($"all {stages.Count} stages"), maxValue: Math.Max(stages.Sum(s => s.ExpectedSeconds), 1e-9));
+                double finishedWeight = 0;
                 var tasks = stages.ToDictionary(s => s.Number, s => ctx.AddTask(Markup.Escape(Describe(s, stages.Count)), autoStart: false));
                 result = run(new InlineProgress(p =>
                 {
@@ -64,6 +69,7 @@ internal static class ReportProgressView
                             task.IsIndeterminate = false;
                             task.MaxValue = p.Total;
                             task.Value = p.Done;
+                            overall.Value = finishedWeight + p.Stage.ExpectedSeconds * Math.Clamp(p.Done / p.Total, 0, 1);
                         }
                         switch (p.Event)
                         {
@@ -77,6 +83,8 @@ internal static class ReportProgressView
                                 task.Value = task.MaxValue;
                                 task.Description = Markup.Escape($"{Describe(p.Stage, stages.Count)} done");
                                 task.StopTask();
+                                finishedWeight += p.Stage.ExpectedSeconds;
+                                overall.Value = finishedWeight;
                                 terminal.Err.WriteLine($"{Describe(p.Stage, stages.Count)} done: {p.Line}");
                                 break;
                         }

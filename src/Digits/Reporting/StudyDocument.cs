@@ -57,7 +57,11 @@ public static class StudyDocument
                 parameters = m.Parameters,
                 top2_accuracy = m.Test.Top2Accuracy,
                 ece = m.Test.Ece,
-                model = outputs.Relative(m.ModelPath),
+                ece_uncalibrated = m.EceUncalibrated,
+                temperature = m.Temperature,
+                validation_count = m.ValidationCount,
+                reused = m.Reused,
+                model = m.Reused ? m.ModelPath : outputs.Relative(m.ModelPath),
             }),
             charts = result.Files.Where(f => f.Path.EndsWith(".png", StringComparison.Ordinal)).Select(f => outputs.Relative(f.Path)),
             tuning = tuning is null ? null : new
@@ -72,6 +76,7 @@ public static class StudyDocument
                 trials = tuning.Search.Trials.Select(t => new { @params = t.Parameters, cv_mean = t.CvMean, cv_std = t.CvStd, seconds = Math.Round(t.Seconds, 3) }),
                 chart = outputs.Relative(outputs.Tuning(tuning.Model)),
             },
+            full = plan.Full,
             scale = plan.Scale,
             seed = plan.Seed,
             test_set = plan.TestSetName,
@@ -94,7 +99,7 @@ public static class StudyDocument
         var c = CultureInfo.InvariantCulture;
         var machine = result.Machine;
         var md = new StringBuilder();
-        md.AppendLine("# The notebook's study, measured again");
+        md.AppendLine(plan.Full ? "# The notebook's study, measured again, and every model at its best" : "# The notebook's study, measured again");
         md.AppendLine();
         string load = machine.LoadAverage is { Count: > 0 } l ? string.Create(c, $", load average {l[0]:F2} at the start") : "";
         md.AppendLine(string.Create(c, $"`{plan.Command}` on {machine.Cpu}, {machine.Cores} cores, {machine.Dotnet}{load}; {result.Started:yyyy-MM-dd HH:mm}, {result.Seconds:F1} s in all. Every model is measured once on the {plan.Data.Test.Count:N0} images of {plan.TestSetName}; nothing was chosen on them."));
@@ -105,16 +110,24 @@ public static class StudyDocument
             md.AppendLine();
         }
 
-        md.AppendLine("| model | ours | published | 95% CI | train s | predict s |");
-        md.AppendLine("|---|---|---|---|---|---|");
-        foreach (var m in result.Models)
+        md.AppendLine("| model | ours | published | 95% CI | ECE | train s | predict s |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var row in Rows(result))
         {
+            if (row.Model is not { } m)
+            {
+                string publishedFigure = StudyReport.Published(row.Stage!.Name) is { } pub ? (pub.Accuracy * 100).ToString("0.0", c) + "%" : "";
+                md.AppendLine($"| {row.Stage.Name}: {row.Stage.What} | not run | {publishedFigure} | | | | |");
+                continue;
+            }
             string published = m.Published is double p ? (p * 100).ToString("0.0", c) + "%" : "";
             string ours = Percent(m.Test.Accuracy);
-            md.AppendLine(string.Create(c, $"| {m.Name}: {m.Description} | {(m.BeatsPublished == true ? $"**{ours}**" : ours)} | {published} | {Percent(m.Test.AccuracyCi95[0])}–{Percent(m.Test.AccuracyCi95[1])} | {m.TrainSeconds:F2} | {m.PredictSeconds:F2} |"));
+            string ece = m.EceUncalibrated is double before ? string.Create(c, $"{m.Test.Ece:F4} ({before:F4} uncalibrated)") : m.Test.Ece.ToString("F4", c);
+            string name = m.Reused ? $"{m.Name} (reused)" : m.Name;
+            md.AppendLine(string.Create(c, $"| {name}: {m.Description} | {(m.BeatsPublished == true ? $"**{ours}**" : ours)} | {published} | {Percent(m.Test.AccuracyCi95[0])}–{Percent(m.Test.AccuracyCi95[1])} | {ece} | {m.TrainSeconds:F2} | {m.PredictSeconds:F2} |"));
         }
         md.AppendLine();
-        md.AppendLine("Train s is the fit's wall-clock time; predict s is the model's time to read all the test images.");
+        md.AppendLine($"Train s is the fit's wall-clock time; predict s is the model's time to read all the test images. ECE is the expected calibration error on the test images ({Evaluation.CalibrationError.BinCount} bins): how far the stated confidence is from the accuracy.");
 
         if (result.Tuning is { } tuning)
         {
@@ -153,6 +166,25 @@ public static class StudyDocument
             }
         }
         return md.ToString();
+    }
+
+    /// <summary>One table row per model stage in plan order: the finished model, or the stage that did not run.</summary>
+    public static IEnumerable<(StudyModel? Model, StudyStage? Stage)> Rows(StudyResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Stages.Count == 0)
+        {
+            foreach (var m in result.Models)
+                yield return (m, null);
+            yield break;
+        }
+        foreach (var stage in result.Stages)
+        {
+            if (result.Models.FirstOrDefault(m => m.Name == stage.Name) is { } model)
+                yield return (model, stage);
+            else if (stage.Name != StudyReport.TuningStage && result.NotRun.Contains(stage.Name))
+                yield return (null, stage);
+        }
     }
 
     private static string Percent(double fraction) => (fraction * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";

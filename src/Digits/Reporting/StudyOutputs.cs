@@ -70,7 +70,7 @@ public sealed class StudyOutputs
                 (outputs.LearningCurve(name), option), (outputs.Reliability(name), option)]);
         }
         OutputPath.CheckAll(files, inputList);
-        foreach (string name in modelNames)
+        foreach (string name in modelNames.Where(StudyReport.TrainsModel))
             outputs.models[name] = ModelOutput.Check(Path.Combine(full, "models", name + ".safetensors"), option, inputList);
         return outputs;
     }

@@ -20,6 +20,19 @@ public sealed record StudyPlan
     /// <summary>The smallest <see cref="Scale"/>: 100 images for the SVM, enough for three folds of every class.</summary>
     public const double MinScale = 0.01;
 
+    /// <summary>
+    /// Every model at its best (<see cref="StudyReport.FullModels"/>) instead of the notebook's three: about 20 minutes on
+    /// two cores instead of under two.
+    /// </summary>
+    public bool Full { get; init; }
+
+    /// <summary>
+    /// A folder of model files from <c>digits train cnn --ensemble N</c>: the full report measures the one whose recipe and
+    /// training images match instead of training an ensemble, which takes longer than the whole report. Null: the
+    /// ensemble row says not run.
+    /// </summary>
+    public string? ReuseFolder { get; init; }
+
     /// <summary>Seed for subsets, folds, initial weights and shuffles.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -45,6 +58,15 @@ public sealed record StudyPlan
             throw new InvalidOptionException("--scale", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be {MinScale} to 1, got {scale}"));
     }
 
+    /// <exception cref="InvalidOptionException">A reuse folder without the full report, which alone has an ensemble row.</exception>
+    public static void ValidateReuse(bool full, string? reuseFolder)
+    {
+        if (reuseFolder is not null && !full)
+            throw new InvalidOptionException("--reuse", "needs --full: only the full report has an ensemble row");
+        if (reuseFolder is { Length: 0 })
+            throw new InvalidOptionException("--reuse", "is empty; give the folder of digits train cnn --ensemble's model files");
+    }
+
     /// <summary>The number of training images a stage that uses <paramref name="full"/> at scale 1 uses at <see cref="Scale"/>.</summary>
     public int Scaled(int full) => Math.Max(1, (int)Math.Round(full * Scale));
 
@@ -52,6 +74,7 @@ public sealed record StudyPlan
     public void Validate()
     {
         ValidateScale(Scale);
+        ValidateReuse(Full, ReuseFolder);
         if (Folds is < 2 or > 20)
             throw new InvalidOptionException("--folds", $"must be 2 to 20, got {Folds}");
     }

@@ -4,7 +4,10 @@ namespace Digits.Reporting;
 /// <param name="Number">1-based position among the report's stages.</param>
 /// <param name="Name">A short fixed name: <c>logreg</c>, <c>svm-tuning</c>, <c>svm</c>, <c>cnn-fast</c>.</param>
 /// <param name="What">A sentence for people, with the image counts.</param>
-public sealed record StudyStage(int Number, string Name, string What);
+/// <param name="ExpectedSeconds">Roughly how long the stage takes at scale 1 on the two-core AMD EPYC machine the
+/// report's defaults were measured on (docs/benchmarks.md); only the stages' ratios are used, to estimate the time left
+/// from the time the finished ones took.</param>
+public sealed record StudyStage(int Number, string Name, string What, double ExpectedSeconds = 1);
 
 public enum StudyEvent
 {

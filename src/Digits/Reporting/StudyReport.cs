@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Digits.Classical;
 using Digits.Data;
+using System.Text.Json;
 using Digits.Evaluation;
+using Digits.Persistence;
 using Digits.Neural.Training;
 using Digits.Training;
 using Digits.Tuning;
@@ -19,32 +21,59 @@ namespace Digits.Reporting;
 /// </summary>
 public sealed class StudyReport
 {
-    /// <summary>The models, in the order the report trains them; their names are the registry's.</summary>
-    public static IReadOnlyList<string> ModelNames { get; } = [TrainerRegistry.LogReg.Name, TrainerRegistry.Svm.Name, TrainerRegistry.CnnFast.Name];
+    /// <summary>The stage that cross-validates the SVM's C and γ.</summary>
+    public const string TuningStage = "svm-tuning";
+
+    /// <summary>The full report's ensemble row, filled only from a model file given by <see cref="StudyPlan.ReuseFolder"/>.</summary>
+    public const string EnsembleStage = "cnn-ensemble";
+
+    /// <summary>The default report's models, in the order it trains them; the names are the registry's.</summary>
+    public static IReadOnlyList<string> DefaultModels { get; } = [TrainerRegistry.LogReg.Name, TrainerRegistry.Svm.Name, TrainerRegistry.CnnFast.Name];
 
     /// <summary>
-    /// The notebook's figures by model, 0–1, and how charts name them. Its CNN is compared with <c>cnn-fast</c>, the
-    /// fastest recipe here that passes 99%.
+    /// The full report's models, in order: the default's three, each family at its best (deskewed linear models, the
+    /// RBF SVM on all 60,000, plain and deskewed with virtual support vectors, the <c>cnn</c> recipe) and the ensemble.
     /// </summary>
-    public static IReadOnlyDictionary<string, (double Accuracy, string Source)> Published { get; } = new Dictionary<string, (double, string)>
+    public static IReadOnlyList<string> FullModels { get; } =
+    [
+        "logreg", "logreg-deskew", "linear-svm", "linear-svm-deskew", "svm", "svm-60k", "svm-60k-deskew-vsv",
+        "cnn-fast", "cnn", EnsembleStage,
+    ];
+
+    /// <summary>The models of a default or a full report.</summary>
+    public static IReadOnlyList<string> ModelNames(bool full) => full ? FullModels : DefaultModels;
+
+    /// <summary>Whether the report trains and saves this model (every one but the reused ensemble).</summary>
+    public static bool TrainsModel(string name) => name != EnsembleStage;
+
+    /// <summary>
+    /// The notebook's figures, 0–1, and how charts name them, by model family: logistic regression, the RBF SVM and the
+    /// CNN (the notebook has no linear SVM). Its CNN is compared with every CNN here, <c>cnn-fast</c> first, the fastest
+    /// recipe that passes 99%.
+    /// </summary>
+    public static (double Accuracy, string Source)? Published(string model) => model switch
     {
-        [TrainerRegistry.LogReg.Name] = (0.923, "notebook logreg"),
-        [TrainerRegistry.Svm.Name] = (0.967, "notebook SVM"),
-        [TrainerRegistry.CnnFast.Name] = (0.991, "notebook CNN"),
+        "logreg" or "logreg-deskew" => (0.923, "notebook logreg"),
+        "svm" or "svm-60k" or "svm-60k-deskew-vsv" => (0.967, "notebook SVM"),
+        "cnn-fast" or "cnn" or EnsembleStage => (0.991, "notebook CNN"),
+        _ => null,
     };
 
     /// <summary>The SVM trains on the first this many training images, as the notebook (and scikit-learn's anchors) do.</summary>
     public const int SvmTrainCount = 10_000;
 
-    /// <summary>The model whose reliability diagram the report draws: softmax regression, whose confidences spread
-    /// over many bins, where the SVM's and the CNN's nearly all fall in the last one.</summary>
-    public const string ReliabilityModel = "logreg";
-
-    private const string TuningStage = "svm-tuning";
+    /// <summary>The models whose reliability diagram the report draws: softmax regression, whose confidences spread over
+    /// many bins (the SVM's and the CNN's nearly all fall in the last one), and the calibrated <c>cnn</c>.</summary>
+    public static IReadOnlyList<string> ReliabilityModels { get; } = ["logreg", "cnn"];
 
     private readonly StudyPlan plan;
     private readonly ParameterGrid grid;
     private readonly int fullCount, svmCount;
+    private readonly List<Step> steps;
+
+    /// <summary>The ensemble file <see cref="StudyPlan.ReuseFolder"/> gave, or null; with why the others were passed over.</summary>
+    private readonly ReusedModel? reused;
+    private readonly IReadOnlyList<string> reuseNotes;
 
     /// <summary>What the running report has found a reader should know.</summary>
     private List<string> notes = [];
@@ -52,28 +81,33 @@ public sealed class StudyReport
     /// <summary>Every file the running report has written, in order.</summary>
     private List<StudyFile> files = [];
 
-    private StudyReport(StudyPlan plan, ParameterGrid grid, int fullCount, int svmCount)
+    /// <summary>The SVM's search, once its stage has run.</summary>
+    private StudyTuning? tuning;
+
+    /// <summary>One stage and what it does; a stage that trains or reuses a model returns it, the tuning returns null.</summary>
+    private sealed record Step(StudyStage Stage, Func<StudyStage, IProgress<StudyProgress>?, CancellationToken, StudyModel?> Run);
+
+    private sealed record ReusedModel(string Path, ModelFile File);
+
+    private StudyReport(StudyPlan plan, ParameterGrid grid, int fullCount, int svmCount, ReusedModel? reused, IReadOnlyList<string> reuseNotes)
     {
         this.plan = plan;
         this.grid = grid;
         this.fullCount = fullCount;
         this.svmCount = svmCount;
-        int epochs = TrainerRegistry.CnnFast.Defaults.Recipe.Training.Epochs;
-        string axes = string.Join(" × ", grid.Axes.Select(a => $"{a.Name}={string.Join(",", a.Values.Select(Number))}"));
-        Stages =
-        [
-            new(1, TrainerRegistry.LogReg.Name, $"softmax regression on {Images(fullCount)}"),
-            new(2, TuningStage, $"{plan.Folds}-fold CV of the RBF SVM over {axes} on the first {Images(svmCount)}"),
-            new(3, TrainerRegistry.Svm.Name, $"RBF SVM with the chosen C and γ on the first {Images(svmCount)}"),
-            new(4, TrainerRegistry.CnnFast.Name, $"cnn-fast, {epochs} epochs on {Images(fullCount)}"),
-        ];
+        this.reused = reused;
+        this.reuseNotes = reuseNotes;
+        steps = plan.Full ? FullSteps() : DefaultSteps();
     }
 
     /// <summary>The stages <see cref="Run"/> goes through, in order, so a front end can show the plan before it starts.</summary>
-    public IReadOnlyList<StudyStage> Stages { get; }
+    public IReadOnlyList<StudyStage> Stages => [.. steps.Select(s => s.Stage)];
 
-    /// <summary>Checks the plan, the data's image sizes and the SVM grid, and works out every stage's image counts.</summary>
-    /// <exception cref="InvalidOptionException">A scale, fold count or grid out of range.</exception>
+    /// <summary>
+    /// Checks the plan, the data's image sizes and the SVM grid, works out every stage's image counts, and for a full
+    /// report with <see cref="StudyPlan.ReuseFolder"/> picks the ensemble file to reuse.
+    /// </summary>
+    /// <exception cref="InvalidOptionException">A scale, fold count, grid or reuse folder that cannot be used.</exception>
     /// <exception cref="DigitsException">Training or test images of another size than the dataset's.</exception>
     public static StudyReport Prepare(StudyPlan plan)
     {
@@ -105,7 +139,9 @@ public sealed class StudyReport
         int svm = plan.Scaled(Math.Min(SvmTrainCount, train));
         if (svm < 20 * plan.Folds)
             throw new InvalidOptionException("--scale", $"leaves the SVM {svm} images, fewer than the {20 * plan.Folds} that {plan.Folds} folds need; use a larger --scale");
-        return new StudyReport(plan, grid, plan.Scaled(train), svm);
+        int full = plan.Scaled(train);
+        var (reused, reuseNotes) = plan.ReuseFolder is { } folder ? FindEnsemble(plan, folder, full) : (null, []);
+        return new StudyReport(plan, grid, full, svm, reused, reuseNotes);
     }
 
     /// <summary>
@@ -120,44 +156,175 @@ public sealed class StudyReport
         var machine = MachineInfo.Current();
         var models = new List<StudyModel>();
         files = [];
+        tuning = null;
         notes = plan.Scale < 1 ? [string.Create(CultureInfo.InvariantCulture, $"Scale {plan.Scale}: every model trained on {plan.Scale * 100:0.#}% of its images, so the figures are not comparable with the published ones.")] : [];
-        StudyTuning? tuning = null;
+        notes.AddRange(reuseNotes);
+        var finished = new HashSet<string>();
         bool interrupted = false;
         try
         {
-            models.Add(TrainLogReg(Stages[0], progress, cancellationToken));
-            files.AddRange(Draw(models[^1]));
-            tuning = TuneSvm(Stages[1], progress, cancellationToken);
-            files.Add(DrawTuning(tuning));
-            models.Add(TrainSvm(Stages[2], tuning, progress, cancellationToken));
-            files.AddRange(Draw(models[^1]));
-            models.Add(TrainCnnFast(Stages[3], progress, cancellationToken));
-            files.AddRange(Draw(models[^1]));
+            foreach (var step in steps)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var model = step.Run(step.Stage, progress, cancellationToken);
+                if (model is not null)
+                {
+                    models.Add(model);
+                    files.AddRange(Draw(model));
+                    finished.Add(step.Stage.Name);
+                }
+                else if (step.Stage.Name == TuningStage && tuning is not null)
+                {
+                    finished.Add(TuningStage);
+                }
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             interrupted = true;
         }
 
-        var finished = models.Select(m => m.Name).Append(tuning is null ? null : TuningStage).ToHashSet();
-        string[] notRun = [.. Stages.Select(s => s.Name).Where(n => !finished.Contains(n))];
+        string[] notRun = [.. steps.Select(s => s.Stage.Name).Where(n => !finished.Contains(n))];
         if (models.Count > 0)
             files.Add(DrawComparison(models, machine));
         files.Add(new StudyFile(plan.Outputs.ResultsJson, "the figures as JSON"));
         files.Add(new StudyFile(plan.Outputs.ResultsMarkdown, "the table and the pictures"));
-        var result = new StudyResult(models, tuning, files, interrupted, notRun, notes, Stopwatch.GetElapsedTime(clock).TotalSeconds, machine, started);
+        var result = new StudyResult(models, tuning, files, interrupted, notRun, notes, Stopwatch.GetElapsedTime(clock).TotalSeconds, machine, started)
+        {
+            Stages = Stages,
+        };
         StudyDocument.Write(plan, result);
         return result;
     }
 
-    private StudyModel TrainLogReg(StudyStage stage, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>The notebook's study: softmax regression, the tuned SVM on the first 10,000, cnn-fast.</summary>
+    private List<Step> DefaultSteps()
     {
-        var entry = TrainerRegistry.LogReg;
-        var options = entry.Defaults with { Seed = plan.Seed };
-        return Train(stage, entry.Create(options), fullCount, first: false, $"softmax regression (C={Number(options.C)}), {Images(fullCount)}",
-            new Dictionary<string, double> { ["C"] = options.C }, progress, cancellationToken);
+        var list = new List<Step>();
+        AddLogReg(list, deskew: false);
+        AddSvmTuning(list);
+        AddCnnFast(list);
+        return list;
     }
 
+    /// <summary>Every model at its best, quick ones first, the ensemble last.</summary>
+    private List<Step> FullSteps()
+    {
+        var list = new List<Step>();
+        AddLogReg(list, deskew: false);
+        AddLogReg(list, deskew: true);
+        AddLinearSvm(list, deskew: false);
+        AddLinearSvm(list, deskew: true);
+        AddSvmTuning(list);
+        AddSvmFull(list, improved: false);
+        AddSvmFull(list, improved: true);
+        AddCnnFast(list);
+        AddCnn(list);
+        AddEnsemble(list);
+        return list;
+    }
+
+    private static void Add(List<Step> list, string name, string what, double expectedSeconds, Func<StudyStage, IProgress<StudyProgress>?, CancellationToken, StudyModel?> run) =>
+        list.Add(new Step(new StudyStage(list.Count + 1, name, what, expectedSeconds), run));
+
+    private void AddLogReg(List<Step> list, bool deskew)
+    {
+        var entry = TrainerRegistry.LogReg;
+        var options = entry.Defaults with { Seed = plan.Seed, Deskew = deskew };
+        string name = deskew ? "logreg-deskew" : entry.Name;
+        string what = $"softmax regression{(deskew ? " on deskewed images" : "")}, {Images(fullCount)}";
+        Add(list, name, what, deskew ? 4 : 3, (stage, progress, ct) => Train(stage, entry.Create(options), fullCount, first: false, validation: 0,
+            $"softmax regression (C={Number(options.C)}){(deskew ? ", deskewed" : "")}, {Images(fullCount)}",
+            new Dictionary<string, double> { ["C"] = options.C }, progress, ct));
+    }
+
+    private void AddLinearSvm(List<Step> list, bool deskew)
+    {
+        var entry = TrainerRegistry.LinearSvm;
+        var options = entry.Defaults with { Seed = plan.Seed, Deskew = deskew };
+        string name = deskew ? "linear-svm-deskew" : entry.Name;
+        string what = $"linear SVM{(deskew ? " on deskewed images" : "")}, {Images(fullCount)}";
+        Add(list, name, what, deskew ? 4 : 3, (stage, progress, ct) => Train(stage, entry.Create(options), fullCount, first: false, validation: 0,
+            $"linear SVM, Crammer–Singer (C={Number(options.C)}){(deskew ? ", deskewed" : "")}, {Images(fullCount)}",
+            new Dictionary<string, double> { ["C"] = options.C }, progress, ct));
+    }
+
+    /// <summary>The notebook's SVM: C and γ by cross-validation on the first 10,000 images, then the fit on them.</summary>
+    private void AddSvmTuning(List<Step> list)
+    {
+        string axes = string.Join(" × ", grid.Axes.Select(a => $"{a.Name}={string.Join(",", a.Values.Select(Number))}"));
+        Add(list, TuningStage, $"{plan.Folds}-fold CV of the RBF SVM over {axes} on the first {Images(svmCount)}", 14, (stage, progress, ct) =>
+        {
+            tuning = TuneSvm(stage, progress, ct);
+            files.Add(DrawTuning(tuning));
+            return null;
+        });
+        Add(list, TrainerRegistry.Svm.Name, $"RBF SVM with the chosen C and γ on the first {Images(svmCount)}", 4, (stage, progress, ct) =>
+        {
+            var entry = TrainerRegistry.Svm;
+            var options = entry.WithParameters(entry.Defaults with { Seed = plan.Seed }, tuning!.Search.Best.Parameters);
+            string chosen = string.Create(CultureInfo.InvariantCulture, $"C={Number(options.C)}, γ={Number(options.Gamma)} by {plan.Folds}-fold CV");
+            return Train(stage, entry.Create(options), svmCount, first: true, validation: 0, $"RBF SVM ({chosen}), the first {Images(svmCount)}",
+                new Dictionary<string, double> { ["C"] = options.C, ["gamma"] = options.Gamma }, progress, ct);
+        });
+    }
+
+    /// <summary>
+    /// The RBF SVM on every training image with the registry's defaults (C=10, γ=0.025, chosen on a validation split,
+    /// docs/benchmarks.md); <paramref name="improved"/> adds deskewing and virtual support vectors.
+    /// </summary>
+    private void AddSvmFull(List<Step> list, bool improved)
+    {
+        var entry = TrainerRegistry.Svm;
+        var options = entry.Defaults with { Seed = plan.Seed, Deskew = improved, VirtualSupportVectors = improved };
+        string name = improved ? "svm-60k-deskew-vsv" : "svm-60k";
+        string settings = string.Create(CultureInfo.InvariantCulture, $"C={Number(options.C)}, γ={Number(options.Gamma)}");
+        string how = improved ? "deskewed, with virtual support vectors" : "plain pixels";
+        Add(list, name, $"RBF SVM ({settings}), {how}, {Images(fullCount)}", improved ? 150 : 40, (stage, progress, ct) =>
+            Train(stage, entry.Create(options), fullCount, first: false, validation: 0, $"RBF SVM ({settings}), {how}, {Images(fullCount)}",
+                new Dictionary<string, double> { ["C"] = options.C, ["gamma"] = options.Gamma }, progress, ct));
+    }
+
+    private void AddCnnFast(List<Step> list)
+    {
+        var entry = TrainerRegistry.CnnFast;
+        var recipe = entry.Defaults.Recipe;
+        var options = entry.Defaults with { Recipe = recipe with { Training = recipe.Training with { Seed = plan.Seed } } };
+        int epochs = recipe.Training.Epochs;
+        Add(list, entry.Name, $"cnn-fast, {epochs} epochs on {Images(fullCount)}", 10, (stage, progress, ct) =>
+        {
+            var model = Train(stage, entry.Create(options), fullCount, first: false, validation: 0,
+                $"cnn-fast ({epochs} epochs, Adam one-cycle), {Images(fullCount)}",
+                new Dictionary<string, double> { ["epochs"] = epochs }, progress, ct);
+            if (model.History is { Count: > 0 })
+                notes.Add($"cnn-fast trains on every training image with no validation split (the recipe's default, as the notebook's CNN), so its learning curve shows the training loss and accuracy of its {epochs} epochs only.");
+            return model;
+        });
+    }
+
+    /// <summary>The best single CNN, with the registry's validation split, which its temperature is fitted on.</summary>
+    private void AddCnn(List<Step> list)
+    {
+        var entry = TrainerRegistry.Cnn;
+        var recipe = entry.Defaults.Recipe;
+        var options = entry.Defaults with { Recipe = recipe with { Training = recipe.Training with { Seed = plan.Seed } } };
+        int epochs = recipe.Training.Epochs;
+        double validation = entry.DefaultValidation;
+        string held = string.Create(CultureInfo.InvariantCulture, $"{validation * 100:0.#}% held out for validation and calibration");
+        Add(list, entry.Name, $"cnn, {epochs} epochs on {Images(fullCount)} ({held})", 720, (stage, progress, ct) =>
+            Train(stage, entry.Create(options), fullCount, first: false, validation,
+                $"cnn ({epochs} epochs, augmentation, AdamW one-cycle), {Images(fullCount)}, {held}",
+                new Dictionary<string, double> { ["epochs"] = epochs }, progress, ct));
+    }
+
+    /// <summary>The ensemble: measured from the file <see cref="StudyPlan.ReuseFolder"/> gave, or not run.</summary>
+    private void AddEnsemble(List<Step> list)
+    {
+        string what = reused is null
+            ? "ensemble of cnn models: not run (it takes longer than the report; train it with digits train cnn --ensemble N and give its folder with --reuse)"
+            : $"ensemble of cnn models, reused from {reused.Path}";
+        Add(list, EnsembleStage, what, 5, (stage, progress, ct) => reused is null ? null : MeasureReused(stage, reused, progress, ct));
+    }
     private StudyTuning TuneSvm(StudyStage stage, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
     {
         progress?.Report(new StudyProgress(stage, StudyEvent.Started, 0, grid.Count));
@@ -180,37 +347,14 @@ public sealed class StudyReport
                         $"trial {done}/{settings.Count} {Format(trial.Parameters)} cv={trial.CvMean:F4}±{trial.CvStd:F4} time={trial.Seconds:F1}s")));
                 }
             }, cancellationToken);
-        var tuning = new StudyTuning(entry.Name, grid, plan.SvmGrid, search, data.Count, Stopwatch.GetElapsedTime(clock).TotalSeconds);
+        var result = new StudyTuning(entry.Name, grid, plan.SvmGrid, search, data.Count, Stopwatch.GetElapsedTime(clock).TotalSeconds);
         progress?.Report(new StudyProgress(stage, StudyEvent.Finished, settings.Count, settings.Count, string.Create(CultureInfo.InvariantCulture,
-            $"best {Format(search.Best.Parameters)} cv={search.Best.CvMean:F4} time={tuning.Seconds:F1}s")));
-        return tuning;
-    }
-
-    private StudyModel TrainSvm(StudyStage stage, StudyTuning tuning, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
-    {
-        var entry = TrainerRegistry.Svm;
-        var best = tuning.Search.Best.Parameters;
-        var options = entry.WithParameters(entry.Defaults with { Seed = plan.Seed }, best);
-        string chosen = string.Create(CultureInfo.InvariantCulture, $"C={Number(options.C)}, γ={Number(options.Gamma)} by {plan.Folds}-fold CV");
-        return Train(stage, entry.Create(options), svmCount, first: true, $"RBF SVM ({chosen}), the first {Images(svmCount)}",
-            new Dictionary<string, double> { ["C"] = options.C, ["gamma"] = options.Gamma }, progress, cancellationToken);
-    }
-
-    private StudyModel TrainCnnFast(StudyStage stage, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
-    {
-        var entry = TrainerRegistry.CnnFast;
-        var recipe = entry.Defaults.Recipe;
-        var options = entry.Defaults with { Recipe = recipe with { Training = recipe.Training with { Seed = plan.Seed } } };
-        int epochs = recipe.Training.Epochs;
-        var model = Train(stage, entry.Create(options), fullCount, first: false, $"cnn-fast ({epochs} epochs, Adam one-cycle), {Images(fullCount)}",
-            new Dictionary<string, double> { ["epochs"] = epochs }, progress, cancellationToken);
-        if (model.History is { Count: > 0 })
-            notes.Add($"cnn-fast trains on every training image with no validation split (the recipe's default, as the notebook's CNN), so its learning curve shows the training loss and accuracy of its {epochs} epochs only.");
-        return model;
+            $"best {Format(search.Best.Parameters)} cv={search.Best.CvMean:F4} time={result.Seconds:F1}s")));
+        return result;
     }
 
     /// <summary>Fits one model through <see cref="TrainingSession"/>, as <c>digits train</c> would, and measures it on the test split.</summary>
-    private StudyModel Train(StudyStage stage, ITrainer trainer, int count, bool first, string description,
+    private StudyModel Train(StudyStage stage, ITrainer trainer, int count, bool first, double validation, string description,
         IReadOnlyDictionary<string, double> parameters, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -220,7 +364,7 @@ public sealed class StudyReport
             Data = plan.Data,
             Output = plan.Outputs.Model(stage.Name),
             Seed = plan.Seed,
-            ValidationFraction = 0,
+            ValidationFraction = validation,
             Subset = count == plan.Data.Train.Count ? null : count,
             SubsetFirst = first,
             Command = plan.Command,
@@ -234,12 +378,130 @@ public sealed class StudyReport
             throw new OperationCanceledException(cancellationToken);
         }
 
-        var (published, source) = Published.TryGetValue(stage.Name, out var p) ? p : (0, null);
+        var published = Published(stage.Name);
         var model = new StudyModel(stage.Name, trainer.Kind, description, outcome.TrainCount, parameters, test, outcome.TrainSeconds,
-            source is null ? null : published, source, outcome.ModelPath, outcome.Result.History?.Select(e => e.Point).ToArray());
-        progress?.Report(new StudyProgress(stage, StudyEvent.Finished, Line: string.Create(CultureInfo.InvariantCulture,
-            $"test_acc={test.Accuracy:F4} ci95=[{test.AccuracyCi95[0]:F4},{test.AccuracyCi95[1]:F4}] published={model.Published?.ToString("F3", CultureInfo.InvariantCulture) ?? "-"} train={model.TrainSeconds:F2}s predict={model.PredictSeconds:F2}s")));
+            published?.Accuracy, published?.Source, outcome.ModelPath, outcome.Result.History?.Select(e => e.Point).ToArray())
+        {
+            ValidationCount = outcome.ValidationCount,
+            EceUncalibrated = outcome.TestUncalibrated?.Ece,
+            Temperature = outcome.Calibration?.Temperature,
+        };
+        Finished(stage, model, progress);
         return model;
+    }
+
+    private static void Finished(StudyStage stage, StudyModel model, IProgress<StudyProgress>? progress)
+    {
+        var test = model.Test;
+        progress?.Report(new StudyProgress(stage, StudyEvent.Finished, Line: string.Create(CultureInfo.InvariantCulture,
+            $"test_acc={test.Accuracy:F4} ci95=[{test.AccuracyCi95[0]:F4},{test.AccuracyCi95[1]:F4}] published={model.Published?.ToString("F3", CultureInfo.InvariantCulture) ?? "-"} train={model.TrainSeconds:F2}s predict={model.PredictSeconds:F2}s{(model.Reused ? " (reused)" : "")}")));
+    }
+
+    /// <summary>
+    /// The ensemble file in <paramref name="folder"/> that a full report may reuse: an ensemble of the <c>cnn</c> recipe
+    /// that finished, trained on exactly the images the report's <c>cnn</c> stage trains on (its
+    /// <c>train_data_sha256</c>), the one with the best validation accuracy if several are; never chosen on test. Every
+    /// file passed over gets a note saying why.
+    /// </summary>
+    /// <exception cref="InvalidOptionException">The folder is missing or a file.</exception>
+    private static (ReusedModel?, IReadOnlyList<string>) FindEnsemble(StudyPlan plan, string folder, int cnnCount)
+    {
+        if (File.Exists(folder))
+            throw new InvalidOptionException("--reuse", $"{folder} is a file, expected a folder of model files");
+        if (!Directory.Exists(folder))
+            throw new InvalidOptionException("--reuse", $"{folder} does not exist");
+        string recipe = TrainerRegistry.Cnn.Defaults.Recipe.Name;
+        string expected = TrainingSession.TakeSubset(plan.Data.Train, cnnCount == plan.Data.Train.Count ? null : cnnCount, first: false, plan.Seed).ContentSha256();
+        var notes = new List<string>();
+        ReusedModel? best = null;
+        double bestValidation = double.NegativeInfinity;
+        foreach (string path in Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(path);
+            if (name.EndsWith(".interrupted.safetensors", StringComparison.Ordinal))
+                continue;
+            ModelFile file;
+            try
+            {
+                file = ModelFile.Load(path);
+            }
+            catch (DigitsException)
+            {
+                continue; // checkpoints and other files that are not models
+            }
+            var metadata = file.Metadata;
+            string? why = metadata.Kind != ModelKind.Ensemble ? null
+                : metadata.Recipe != recipe ? $"its recipe is {metadata.Recipe}, not {recipe}"
+                : metadata.TrainDataSha256 != expected ? "it was trained on other images than the report's cnn stage (train_data_sha256 differs)"
+                : Metric(metadata, "interrupted") is JsonElement { ValueKind: JsonValueKind.True } ? "its training did not finish"
+                : "";
+            if (why is null)
+                continue;
+            if (why.Length > 0)
+            {
+                notes.Add($"--reuse: {name} was not used: {why}.");
+                continue;
+            }
+            double validation = Metric(metadata, "validation_accuracy") is JsonElement { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : double.NaN;
+            if (best is null || validation > bestValidation)
+            {
+                best = new ReusedModel(path, file);
+                bestValidation = validation;
+            }
+        }
+        if (best is null)
+            notes.Add($"--reuse: {folder} holds no ensemble of the {recipe} recipe trained on the report's images, so {EnsembleStage} was not run.");
+        return (best, notes);
+    }
+
+    private static JsonElement? Metric(ModelMetadata metadata, string name)
+    {
+        using var json = JsonDocument.Parse(metadata.Metrics);
+        return json.RootElement.TryGetProperty(name, out var value) ? value.Clone() : null;
+    }
+
+    /// <summary>Measures a reused model on the test split, as <see cref="TrainingSession"/> measures a trained one.</summary>
+    private StudyModel MeasureReused(StudyStage stage, ReusedModel reused, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
+    {
+        progress?.Report(new StudyProgress(stage, StudyEvent.Started));
+        var metadata = reused.File.Metadata;
+        var model = ModelLoader.FromModelFile(reused.File);
+        var images = plan.Data.Test;
+        EvaluationResult test;
+        double? eceUncalibrated = null;
+        if (model is CalibratedModel calibrated)
+        {
+            (test, var uncalibrated) = Calibrator.Evaluate(calibrated, images.Pixels, images.Labels, images.Count, cancellationToken);
+            eceUncalibrated = uncalibrated.Ece;
+        }
+        else
+        {
+            test = Evaluator.Evaluate(model, images.Pixels, images.Labels, images.Count, cancellationToken: cancellationToken);
+        }
+        double seconds = Metric(metadata, "train_seconds") is JsonElement { ValueKind: JsonValueKind.Number } s ? s.GetDouble() : double.NaN;
+        int trainCount = Metric(metadata, "train_count") is JsonElement { ValueKind: JsonValueKind.Number } n ? n.GetInt32() : 0;
+        int validationCount = Metric(metadata, "validation_count") is JsonElement { ValueKind: JsonValueKind.Number } vc ? vc.GetInt32() : 0;
+        int members = EnsembleMembers(metadata);
+        var published = Published(stage.Name);
+        var result = new StudyModel(stage.Name, metadata.Kind, $"ensemble of {members} cnn models (reused: {Path.GetFileName(reused.Path)}, made by `{metadata.Command}`), {Images(trainCount)}",
+            trainCount, new Dictionary<string, double> { ["members"] = members }, test, seconds, published?.Accuracy, published?.Source, reused.Path, null)
+        {
+            Reused = true,
+            ValidationCount = validationCount,
+            EceUncalibrated = eceUncalibrated,
+            Temperature = metadata.Calibration?.Temperature,
+        };
+        notes.Add($"{EnsembleStage} was not trained by this report: it is {reused.Path}, measured here on the test split; its training time is the one stored in the file.");
+        Finished(stage, result, progress);
+        return result;
+    }
+
+    /// <summary>The number of members an ensemble file declares in its architecture (0 if it does not say).</summary>
+    private static int EnsembleMembers(ModelMetadata metadata)
+    {
+        using var json = JsonDocument.Parse(metadata.Architecture);
+        return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("members", out var members)
+            && members.ValueKind == JsonValueKind.Array ? members.GetArrayLength() : 0;
     }
 
     /// <summary>The pictures of one finished model: its confusion matrix and most confident mistakes, and where it has
@@ -259,15 +521,21 @@ public sealed class StudyReport
         if (model.History is { Count: > 0 } history)
         {
             string curve = outputs.LearningCurve(model.Name);
-            LearningCurveChart.Save(history, curve, $"{model.Name}, {model.TrainCount:N0} training images");
-            drawn.Add(new(curve, $"Learning curve of {model.Name}: training loss and accuracy per epoch (means over each epoch's batches; no validation split)."));
+            bool validated = history.Any(h => h.ValidationLoss is not null);
+            LearningCurveChart.Save(history, curve, $"{model.Name}, {model.TrainCount:N0} training images" + (validated ? $", {model.ValidationCount:N0} validation" : ""));
+            drawn.Add(new(curve, validated
+                ? $"Learning curve of {model.Name}: training loss and accuracy per epoch (means over each epoch's batches, with augmentation where the recipe has it) and the same on the {model.ValidationCount:N0} validation images."
+                : $"Learning curve of {model.Name}: training loss and accuracy per epoch (means over each epoch's batches; no validation split)."));
         }
-        if (model.Name == ReliabilityModel)
+        if (ReliabilityModels.Contains(model.Name))
         {
             string reliability = outputs.Reliability(model.Name);
             ReliabilityDiagramChart.Save(test.Reliability, reliability, ReliabilityDiagramChart.Title(model.Name, "test", test.Ece, test.Accuracy));
+            string calibration = model.EceUncalibrated is double before && model.Temperature is double t
+                ? string.Create(CultureInfo.InvariantCulture, $", after temperature scaling (T={t:F3}, fitted on validation; {before:F4} before)")
+                : "";
             drawn.Add(new(reliability, string.Create(CultureInfo.InvariantCulture,
-                $"Reliability diagram of {model.Name} on {plan.TestSetName}: accuracy against confidence in {CalibrationError.BinCount} bins, ECE {test.Ece:F4}.")));
+                $"Reliability diagram of {model.Name} on {plan.TestSetName}: accuracy against confidence in {CalibrationError.BinCount} bins, ECE {test.Ece:F4}{calibration}.")));
         }
         return drawn;
     }

@@ -19,6 +19,18 @@ public sealed record StudyModel(
     EvaluationResult Test, double TrainSeconds, double? Published, string? PublishedBy, string ModelPath,
     IReadOnlyList<LearningCurvePoint>? History)
 {
+    /// <summary>Taken from a model file instead of trained by the report (the full report's ensemble).</summary>
+    public bool Reused { get; init; }
+
+    /// <summary>Images held out for validation (and calibration); 0 without a split.</summary>
+    public int ValidationCount { get; init; }
+
+    /// <summary>The test split's ECE before temperature scaling, for a calibrated model; null otherwise.</summary>
+    public double? EceUncalibrated { get; init; }
+
+    /// <summary>The temperature fitted on the validation images, for a calibrated model.</summary>
+    public double? Temperature { get; init; }
+
     /// <summary>Seconds the test pass's predictions took (model time only).</summary>
     public double PredictSeconds => Test.Seconds;
 
@@ -43,4 +55,8 @@ public sealed record StudyFile(string Path, string Caption);
 /// <param name="Notes">Things a reader of the results should know, e.g. that the learning curve has no validation line.</param>
 public sealed record StudyResult(
     IReadOnlyList<StudyModel> Models, StudyTuning? Tuning, IReadOnlyList<StudyFile> Files, bool Interrupted,
-    IReadOnlyList<string> NotRun, IReadOnlyList<string> Notes, double Seconds, MachineInfo Machine, DateTimeOffset Started);
+    IReadOnlyList<string> NotRun, IReadOnlyList<string> Notes, double Seconds, MachineInfo Machine, DateTimeOffset Started)
+{
+    /// <summary>Every stage of the plan, run or not, so a table can show a row for a model that did not run.</summary>
+    public IReadOnlyList<StudyStage> Stages { get; init; } = [];
+}
