@@ -52,7 +52,10 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "report --data {data} --out ''", 2, "--out: is empty; give a folder for the report" },
         { "report --data {data} --scale 0", 2, "--scale: must be 0.01 to 1, got 0" },
         { "report --data {data} --scale 2", 2, "--scale: must be 0.01 to 1, got 2" },
-        { "report --full", 2, "--full: unknown option" },
+        { "report --data {data} --reuse {tmp}", 2, "--reuse: needs --full: only the full report has an ensemble row" },
+        { "report --data {data} --full --reuse {tmp}/nowhere --out {tmp}/r", 2, "--reuse: {tmp}/nowhere does not exist" },
+        { "report --data {data} --full --reuse {text} --out {tmp}/r", 2, "--reuse: {text} is a file, expected a folder of model files" },
+        { "report --fll", 2, "--fll: unknown option (did you mean '--full'?)" },
         // Inputs: empty, folders, missing, not what they claim to be.
         { "evaluate ''", 2, "MODEL: the path is empty" },
         { "evaluate {tmp}", 1, "{tmp}: is a directory, expected a file" },

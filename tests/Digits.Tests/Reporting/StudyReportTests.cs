@@ -1,15 +1,20 @@
 using System.Text.Json;
+using Digits.Neural;
+using Digits.Neural.Training;
+using Digits.Persistence;
 using Digits.Reporting;
+using Digits.Training;
 
 namespace Digits.Tests.Reporting;
 
 public class StudyReportTests
 {
-    private static StudyPlan Plan(TempFolder tmp, double scale = 0.02) => new()
+    private static StudyPlan Plan(TempFolder tmp, double scale = 0.02, bool full = false) => new()
     {
         Data = TestData.Mnist,
-        Outputs = StudyOutputs.Check(tmp.Path, "--out", StudyReport.ModelNames, TestData.Mnist.Location.Paths.Values),
+        Outputs = StudyOutputs.Check(tmp.File("report"), "--out", StudyReport.ModelNames(full), TestData.Mnist.Location.Paths.Values),
         Scale = scale,
+        Full = full,
     };
 
     [Fact]
@@ -60,7 +65,58 @@ public class StudyReportTests
         using var tmp = new TempFolder();
         string file = tmp.File("notes.txt");
         File.WriteAllText(file, "x");
-        var e = Assert.Throws<InvalidOptionException>(() => StudyOutputs.Check(file, "--out", StudyReport.ModelNames, []));
+        var e = Assert.Throws<InvalidOptionException>(() => StudyOutputs.Check(file, "--out", StudyReport.ModelNames(false), []));
         Assert.Contains("is a file; give a folder", e.Problem);
+    }
+
+    /// <summary>A two-member ensemble of the cnn recipe (one epoch each) on the 600 images a scale-0.01 full report's cnn
+    /// stage trains on when <paramref name="subsetSeed"/> is 1, with 10% held out, as digits train cnn --ensemble saves it.</summary>
+    internal static void TrainEnsemble(string path, ulong subsetSeed)
+    {
+        var recipe = Recipes.Cnn with { Training = Recipes.Cnn.Training with { Epochs = 1 } };
+        TrainingSession.Prepare(new TrainingPlan
+        {
+            Trainer = new EnsembleTrainer(recipe, 2),
+            Data = TestData.Mnist,
+            Output = ModelOutput.Check(path, "--out", []),
+            Seed = subsetSeed,
+            ValidationFraction = 0.1,
+            Subset = 600,
+        }).Run();
+    }
+
+    [Fact]
+    public void The_full_plan_trains_each_family_at_its_best_and_ends_with_the_ensemble()
+    {
+        using var tmp = new TempFolder();
+        var report = StudyReport.Prepare(Plan(tmp, full: true));
+        Assert.Equal(["logreg", "logreg-deskew", "linear-svm", "linear-svm-deskew", "svm-tuning", "svm", "svm-60k", "svm-60k-deskew-vsv", "cnn-fast", "cnn", "cnn-ensemble"],
+            report.Stages.Select(s => s.Name));
+        Assert.Contains("not run", report.Stages[^1].What);
+        Assert.Contains("10% held out for validation", report.Stages[^2].What);
+        Assert.All(report.Stages, s => Assert.True(s.ExpectedSeconds > 0));
+    }
+
+    [Fact]
+    public void A_reuse_folder_picks_the_matching_ensemble_and_passes_over_models_of_other_kinds()
+    {
+        using var tmp = new TempFolder();
+        string folder = tmp.File("models");
+        Directory.CreateDirectory(folder);
+        TrainEnsemble(Path.Combine(folder, "b-match.safetensors"), subsetSeed: 1);
+        File.WriteAllText(Path.Combine(folder, "a-broken.safetensors"), "not a model");
+        var report = StudyReport.Prepare(Plan(tmp, full: true, scale: 0.01) with { ReuseFolder = folder });
+        Assert.Equal($"ensemble of cnn models, reused from {Path.Combine(folder, "b-match.safetensors")}", report.Stages[^1].What);
+    }
+
+    [Fact]
+    public void A_reuse_folder_that_is_missing_or_given_without_full_is_a_usage_error()
+    {
+        using var tmp = new TempFolder();
+        var missing = Assert.Throws<InvalidOptionException>(() => StudyReport.Prepare(Plan(tmp, full: true) with { ReuseFolder = tmp.File("nowhere") }));
+        Assert.Equal("--reuse", missing.Subject);
+        Assert.Contains("does not exist", missing.Problem);
+        var partial = Assert.Throws<InvalidOptionException>(() => StudyReport.Prepare(Plan(tmp) with { ReuseFolder = tmp.Path }));
+        Assert.Equal("--reuse: needs --full: only the full report has an ensemble row", $"{partial.Subject}: {partial.Problem}");
     }
 }
