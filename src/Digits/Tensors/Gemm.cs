@@ -29,6 +29,16 @@ public static class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
         Multiply(GemmPath.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
+    /// <summary>
+    /// <see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+    /// on the calling thread only, for work items that already run in parallel on <see cref="WorkerPool"/> (a pair of
+    /// SVM classes, an image in convolution): a parallel product there would start a nested loop from the thread that
+    /// owns the running job.
+    /// </summary>
+    public static void MultiplyOnThisThread(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+        Multiply(GemmPath.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, onThisThread: true);
+
     /// <summary>The path <see cref="GemmPath.Auto"/> picks on this CPU.</summary>
     internal static GemmPath BestPath { get; } =
         Avx512F.IsSupported ? GemmPath.Vector512
@@ -44,8 +54,9 @@ public static class Gemm
     };
 
     /// <summary><see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> on a chosen micro-kernel path.</summary>
+    /// <param name="onThisThread">Run on the calling thread only (<see cref="MultiplyOnThisThread"/>).</param>
     internal static unsafe void Multiply(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc, bool onThisThread = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -79,21 +90,42 @@ public static class Gemm
                 pa, transA ? 1 : lda, transA ? lda : 1,
                 pb, transB ? 1 : ldb, transB ? ldb : 1,
                 beta, pc, ldc);
-            switch (path)
-            {
-                case GemmPath.Vector512 when PrefersWideTiles(m, n):
-                    GemmPartition.Run<GemmKernel512Wide>(op);
-                    break;
-                case GemmPath.Vector512:
-                    GemmPartition.Run<GemmKernel512>(op);
-                    break;
-                case GemmPath.Vector256:
-                    GemmPartition.Run<GemmKernel256>(op);
-                    break;
-                default:
-                    GemmPartition.Run<GemmKernelPortable>(op);
-                    break;
-            }
+            Run(path, op, onThisThread);
+        }
+    }
+
+    /// <summary>
+    /// The one place a path becomes a micro-kernel: the products of <paramref name="op"/> on <paramref name="path"/>,
+    /// split over <see cref="WorkerPool"/> by <see cref="GemmPartition"/>, or on the calling thread.
+    /// </summary>
+    internal static void Run(GemmPath path, in GemmOperands op, bool onThisThread)
+    {
+        switch (path)
+        {
+            case GemmPath.Vector512 when PrefersWideTiles(op.M, op.N):
+                Run<GemmKernel512Wide>(op, onThisThread);
+                break;
+            case GemmPath.Vector512:
+                Run<GemmKernel512>(op, onThisThread);
+                break;
+            case GemmPath.Vector256:
+                Run<GemmKernel256>(op, onThisThread);
+                break;
+            default:
+                Run<GemmKernelPortable>(op, onThisThread);
+                break;
+        }
+    }
+
+    private static void Run<TKernel>(in GemmOperands op, bool onThisThread) where TKernel : IGemmMicroKernel
+    {
+        if (onThisThread)
+        {
+            GemmDriver<TKernel>.MultiplyRectangle(op, 0, op.M, 0, op.N);
+        }
+        else
+        {
+            GemmPartition.Run<TKernel>(op);
         }
     }
 

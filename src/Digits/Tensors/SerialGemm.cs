@@ -1,8 +1,8 @@
 namespace Digits.Tensors;
 
 /// <summary>
-/// <see cref="Gemm"/> on the calling thread only, over raw pointers, for kernels whose work items already run
-/// in parallel on <see cref="WorkerPool"/> (one image per item in convolution). Calling <see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+/// <see cref="Gemm.MultiplyOnThisThread"/> over raw pointers, for convolution, whose work items (one image each)
+/// already run in parallel on <see cref="WorkerPool"/> and address their buffers by pointer. Calling <see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
 /// there would start a nested parallel loop from the thread that owns the running job.
 /// </summary>
 internal static unsafe class SerialGemm
@@ -11,24 +11,9 @@ internal static unsafe class SerialGemm
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        var op = new GemmOperands(m, n, k, alpha,
+        Gemm.Run(Gemm.BestPath, new GemmOperands(m, n, k, alpha,
             a, transA ? 1 : lda, transA ? lda : 1,
             b, transB ? 1 : ldb, transB ? ldb : 1,
-            beta, c, ldc);
-        switch (Gemm.BestPath)
-        {
-            case GemmPath.Vector512 when Gemm.PrefersWideTiles(m, n):
-                GemmDriver<GemmKernel512Wide>.MultiplyRectangle(op, 0, m, 0, n);
-                break;
-            case GemmPath.Vector512:
-                GemmDriver<GemmKernel512>.MultiplyRectangle(op, 0, m, 0, n);
-                break;
-            case GemmPath.Vector256:
-                GemmDriver<GemmKernel256>.MultiplyRectangle(op, 0, m, 0, n);
-                break;
-            default:
-                GemmDriver<GemmKernelPortable>.MultiplyRectangle(op, 0, m, 0, n);
-                break;
-        }
+            beta, c, ldc), onThisThread: true);
     }
 }

@@ -46,6 +46,21 @@ public class SerialGemmTests
         }
     }
 
+    [Fact]
+    public void On_this_thread_gives_the_same_bits_as_the_parallel_product_and_checks_its_spans()
+    {
+        int seed = 100;
+        foreach (var (m, n, k) in Shapes)
+        {
+            float[] a = Random(m * k, seed++), b = Random(n * k, seed++);
+            float[] parallel = new float[m * n], serial = new float[m * n];
+            Gemm.Multiply(false, true, m, n, k, 1f, a, k, b, k, 0f, parallel, n);
+            Gemm.MultiplyOnThisThread(false, true, m, n, k, 1f, a, k, b, k, 0f, serial, n);
+            Assert.Equal(parallel, serial);
+        }
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyOnThisThread(false, true, 4, 4, 4, 1f, new float[15], 4, new float[16], 4, 0f, new float[16], 4));
+    }
+
     private static float[] Random(int length, int seed)
     {
         var rng = new Random(seed);

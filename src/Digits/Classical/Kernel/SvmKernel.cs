@@ -58,19 +58,12 @@ public abstract class SvmKernel
         }
     }
 
-    private static unsafe void DotProducts(ReadOnlySpan<float> rows, int rowCount, ReadOnlySpan<float> columns,
+    private static void DotProducts(ReadOnlySpan<float> rows, int rowCount, ReadOnlySpan<float> columns,
         int columnCount, int dimension, Span<float> destination, bool parallel)
     {
         if (parallel)
-        {
-            Gemm.Multiply(false, true, rowCount, columnCount, dimension, 1f, rows, dimension, columns, dimension,
-                0f, destination, columnCount);
-            return;
-        }
-        if ((long)rowCount * dimension > rows.Length || (long)columnCount * dimension > columns.Length
-            || (long)rowCount * columnCount > destination.Length)
-            throw new ArgumentException("a span is shorter than its shape");
-        fixed (float* a = rows, b = columns, c = destination)
-            SerialGemm.Multiply(false, true, rowCount, columnCount, dimension, 1f, a, dimension, b, dimension, 0f, c, columnCount);
+            Gemm.Multiply(false, true, rowCount, columnCount, dimension, 1f, rows, dimension, columns, dimension, 0f, destination, columnCount);
+        else
+            Gemm.MultiplyOnThisThread(false, true, rowCount, columnCount, dimension, 1f, rows, dimension, columns, dimension, 0f, destination, columnCount);
     }
 }
