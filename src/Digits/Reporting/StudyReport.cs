@@ -231,22 +231,23 @@ public sealed class StudyReport
     {
         var entry = TrainerRegistry.LogReg;
         var options = entry.Defaults with { Seed = plan.Seed, Deskew = deskew };
-        string name = deskew ? "logreg-deskew" : entry.Name;
-        string what = $"softmax regression{(deskew ? " on deskewed images" : "")}, {Images(fullCount)}";
-        Add(list, name, what, deskew ? 4 : 3, (stage, progress, ct) => Train(stage, entry.Create(options), fullCount, first: false, validation: 0,
-            $"softmax regression (C={Number(options.C)}){(deskew ? ", deskewed" : "")}, {Images(fullCount)}",
-            new Dictionary<string, double> { ["C"] = options.C }, progress, ct));
+        AddLinear(list, entry.Name, "softmax regression", deskew, options.C, () => entry.Create(options));
     }
 
     private void AddLinearSvm(List<Step> list, bool deskew)
     {
         var entry = TrainerRegistry.LinearSvm;
         var options = entry.Defaults with { Seed = plan.Seed, Deskew = deskew };
-        string name = deskew ? "linear-svm-deskew" : entry.Name;
-        string what = $"linear SVM{(deskew ? " on deskewed images" : "")}, {Images(fullCount)}";
-        Add(list, name, what, deskew ? 4 : 3, (stage, progress, ct) => Train(stage, entry.Create(options), fullCount, first: false, validation: 0,
-            $"linear SVM, Crammer–Singer (C={Number(options.C)}){(deskew ? ", deskewed" : "")}, {Images(fullCount)}",
-            new Dictionary<string, double> { ["C"] = options.C }, progress, ct));
+        AddLinear(list, entry.Name, "linear SVM, Crammer–Singer", deskew, options.C, () => entry.Create(options));
+    }
+
+    /// <summary>A linear model on every training image, on plain or deskewed pixels (<c>NAME-deskew</c>).</summary>
+    private void AddLinear(List<Step> list, string name, string model, bool deskew, double c, Func<ITrainer> trainer)
+    {
+        string how = deskew ? ", deskewed" : "";
+        Add(list, deskew ? name + "-deskew" : name, $"{model}{how}, {Images(fullCount)}", deskew ? 4 : 3, (stage, progress, ct) =>
+            Train(stage, trainer(), fullCount, first: false, validation: 0, $"{model} (C={Number(c)}){how}, {Images(fullCount)}",
+                new Dictionary<string, double> { ["C"] = c }, progress, ct));
     }
 
     /// <summary>The notebook's SVM: C and γ by cross-validation on the first 10,000 images, then the fit on them.</summary>
