@@ -10,10 +10,19 @@ namespace Digits.Evaluation;
 /// and labels the ticks in seconds. Published figures (the notebook's 92.3%, 96.7%, 99.1%) have no training time of
 /// ours, so each is a dashed red line across the chart, named on the right axis where no point label can cover it.
 /// The y axis starts near the lowest figure (90% for the MNIST models) rather than at 0: the differences that matter
-/// are tenths of a percent, and each point is labelled with its value so the cut axis cannot mislead.
+/// are tenths of a percent, and each point is labelled with its value so the cut axis cannot mislead. A label sits right
+/// of its point where there is room; where points crowd (the linear models within a second of each other, the CNNs
+/// 0.03 points apart) <see cref="LabelPlacement"/> moves it so that no label covers another or any point.
 /// </summary>
 public static class ModelComparisonChart
 {
+    /// <summary>Diameter of a point's marker in pixels.</summary>
+    private const float MarkerSize = 11;
+
+    /// <summary>How far right of its point's centre a label starts in the usual position, in pixels: clear of the
+    /// marker and of the whisker's caps.</summary>
+    private const double LabelOffset = 14;
+
     /// <summary>Renders the chart to a PNG file at <paramref name="path"/> (replaced atomically).</summary>
     /// <param name="scores">The models to show; at least one, each with a training time above 0.</param>
     public static void Save(
@@ -23,7 +32,7 @@ public static class ModelComparisonChart
         if (scores.Count == 0) throw new ArgumentException("has no models", nameof(scores));
         if (scores.FirstOrDefault(s => !(s.TrainSeconds > 0) || double.IsInfinity(s.TrainSeconds)) is { } bad)
             throw new ArgumentException($"{bad.Name} has training time {bad.TrainSeconds} s, which a log axis cannot show", nameof(scores));
-        PngFile.Save(Build(scores, title), path, width, height);
+        PngFile.Save(Build(scores, title, width, height, out _), path, width, height);
     }
 
     /// <summary>
@@ -43,13 +52,21 @@ public static class ModelComparisonChart
         return (low - 0.12 * span, high + 0.45 * span);
     }
 
-    internal static Plot Build(IReadOnlyList<ModelScore> scores, string title)
+    /// <summary>
+    /// The chart for <paramref name="scores"/> as it will be rendered at <paramref name="width"/> × <paramref name="height"/>
+    /// pixels. The labels are placed last, by <see cref="LabelPlacement"/>, from a first render without them: only then
+    /// are the pixel positions of the points, whiskers and legend known. <paramref name="labels"/> gives where each
+    /// score's label went, in pixels, in the order of <paramref name="scores"/>.
+    /// </summary>
+    internal static Plot Build(
+        IReadOnlyList<ModelScore> scores, string title, int width, int height, out LabelPlacement.Placement[] labels)
     {
         var plot = new Plot();
         ChartFont.Apply(plot);
         double floor = AxisFloor(scores);
         double top = 100 + (100 - floor) * 0.04;
         var (left, right) = TimeRange(scores);
+        double cap = 0.012 * (right - left);
 
         var published = PublishedFigures(scores);
         for (int i = 0; i < published.Length; i++)
@@ -62,14 +79,9 @@ public static class ModelComparisonChart
         {
             var score = scores[i];
             double x = Math.Log10(score.TrainSeconds);
-            Whisker(plot, x, score.Low * 100, score.High * 100, cap: 0.012 * (right - left), legend: i == 0 ? "95% interval" : null);
-            var point = plot.Add.Marker(x, score.Accuracy * 100, MarkerShape.FilledCircle, 11, ChartPalette.Correct);
+            Whisker(plot, x, score.Low * 100, score.High * 100, cap, legend: i == 0 ? "95% interval" : null);
+            var point = plot.Add.Marker(x, score.Accuracy * 100, MarkerShape.FilledCircle, MarkerSize, ChartPalette.Correct);
             if (i == 0) point.LegendText = "our model (test accuracy)";
-            var label = plot.Add.Text($"{score.Name}  {Percent(score.Accuracy, "0.00")}", x, score.Accuracy * 100);
-            label.LabelFontSize = ChartFont.CategorySize;
-            label.LabelBold = true;
-            label.LabelAlignment = Alignment.MiddleLeft;
-            label.LabelOffsetX = 14;
         }
 
         var ticks = TimeTicks(left, right);
@@ -86,7 +98,87 @@ public static class ModelComparisonChart
         plot.Axes.Right.MajorTickStyle.Color = ChartPalette.Error;
         plot.Title(title);
         plot.ShowLegend(Alignment.LowerRight);
+
+        labels = AddLabels(plot, scores, published.Select(p => p.Accuracy * 100).ToArray(), cap, width, height);
         return plot;
+    }
+
+    /// <summary>
+    /// Renders <paramref name="plot"/> once (without labels) to learn the pixel layout, places one label per score
+    /// clear of every marker, whisker, the legend and each other, and adds the labels (with a thin grey leader line for
+    /// those placed further out than usual). A label that has to move also keeps off the dashed lines at
+    /// <paramref name="references"/> (percent) where it can, so they do not strike through its text.
+    /// </summary>
+    private static LabelPlacement.Placement[] AddLabels(
+        Plot plot, IReadOnlyList<ModelScore> scores, double[] references, double cap, int width, int height)
+    {
+        plot.RenderInMemory(width, height);
+        var data = plot.LastRender.DataRect;
+        var bounds = new LabelPlacement.Box(data.Left, data.Top, data.Right, data.Bottom);
+
+        var obstacles = new List<LabelPlacement.Obstacle>();
+        var anchors = new Pixel[scores.Count];
+        for (int i = 0; i < scores.Count; i++)
+        {
+            var score = scores[i];
+            double x = Math.Log10(score.TrainSeconds);
+            var point = anchors[i] = plot.GetPixel(new Coordinates(x, score.Accuracy * 100));
+            var high = plot.GetPixel(new Coordinates(x, score.High * 100));
+            var low = plot.GetPixel(new Coordinates(x, score.Low * 100));
+            double capHalf = Math.Abs(plot.GetPixel(new Coordinates(x + cap, score.Accuracy * 100)).X - point.X);
+            obstacles.Add(new(LabelPlacement.Box.Around(point.X, point.Y, MarkerSize / 2 + 1, MarkerSize / 2 + 1), i));
+            obstacles.Add(new(new LabelPlacement.Box(point.X - 1, high.Y - 1, point.X + 1, low.Y + 1), i));
+            obstacles.Add(new(LabelPlacement.Box.Around(point.X, high.Y, capHalf + 1, 1), i));
+            obstacles.Add(new(LabelPlacement.Box.Around(point.X, low.Y, capHalf + 1, 1), i));
+        }
+        using (var legend = plot.Legend.GetImage())
+        {
+            var rect = new PixelRect(0, legend.Width, legend.Height, 0).AlignedInside(data, plot.Legend.Alignment, plot.Legend.Margin);
+            // The legend casts a shadow a few pixels down and right.
+            obstacles.Add(new(new LabelPlacement.Box(rect.Left, rect.Top, rect.Right + 4, rect.Bottom + 4)));
+        }
+
+        var texts = new ScottPlot.Plottables.Text[scores.Count];
+        var labels = new LabelPlacement.Label[scores.Count];
+        using (var paint = Paint.NewDisposablePaint())
+        {
+            for (int i = 0; i < scores.Count; i++)
+            {
+                var score = scores[i];
+                var text = texts[i] = plot.Add.Text(
+                    $"{score.Name}  {Percent(score.Accuracy, "0.00")}", Math.Log10(score.TrainSeconds), score.Accuracy * 100);
+                text.LabelFontSize = ChartFont.CategorySize;
+                text.LabelBold = true;
+                text.LabelAlignment = Alignment.UpperLeft;
+                var size = text.LabelStyle.Measure(text.LabelText, paint).Size;
+                labels[i] = new LabelPlacement.Label(anchors[i].X, anchors[i].Y, size.Width, size.Height);
+            }
+        }
+
+        var lines = references
+            .Select(r => plot.GetPixel(new Coordinates(0, r)).Y)
+            .Select(y => new LabelPlacement.Box(bounds.Left, y - 1, bounds.Right, y + 1))
+            .ToArray();
+        var placements = LabelPlacement.Place(labels, obstacles, bounds, lines, LabelOffset);
+        for (int i = 0; i < scores.Count; i++)
+        {
+            var box = placements[i].Box;
+            texts[i].LabelOffsetX = (float)(box.Left - anchors[i].X);
+            texts[i].LabelOffsetY = (float)(box.Top - anchors[i].Y);
+            if (!placements[i].Leader) continue;
+            var (x1, y1, x2, y2) = LabelPlacement.Leader(box, labels[i]);
+            // Start at the marker's edge rather than its centre, so the line points at the marker without crossing it.
+            double length = Math.Sqrt((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1));
+            double start = Math.Min(1, (MarkerSize / 2 + 1) / length);
+            var from = plot.GetCoordinates(new Pixel((float)(x1 + (x2 - x1) * start), (float)(y1 + (y2 - y1) * start)));
+            var to = plot.GetCoordinates(new Pixel((float)x2, (float)y2));
+            var leader = plot.Add.Line(from, to);
+            leader.LineColor = Colors.Gray;
+            leader.LineWidth = 1;
+            // Beneath everything else: where a leader runs along its own whisker, the whisker hides it.
+            plot.MoveToBottom(leader);
+        }
+        return placements;
     }
 
     /// <summary>

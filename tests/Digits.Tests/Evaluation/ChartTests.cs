@@ -180,6 +180,84 @@ public sealed class ChartTests : IDisposable
         Assert.True(PixelsOfColour(PathFor("comparison-ours.png"), ChartPalette.Correct) > 4 * 50, "fewer than four points");
     }
 
+    /// <summary>
+    /// A model's score with a 95% interval as wide as on the 10,000 MNIST test images (about ±0.5 points at 92%,
+    /// ±0.1 at 99.7%).
+    /// </summary>
+    private static ModelScore Score(string name, double seconds, double accuracy, double? published = null, string? by = null)
+    {
+        double half = 1.96 * Math.Sqrt(accuracy * (1 - accuracy) / 10_000);
+        return new ModelScore(name, accuracy, accuracy - half, Math.Min(1, accuracy + half), seconds, published, by);
+    }
+
+    /// <summary>
+    /// The ten models of a full report: four linear ones within a second of each other at 2-3 s, the two CNNs 0.03
+    /// points apart, and two models at exactly 99.18%.
+    /// </summary>
+    private static ModelScore[] TenModels() =>
+    [
+        Score("logreg 60k", 2.3, 0.9259, 0.923, "notebook logreg"),
+        Score("logreg-deskew 60k", 3.1, 0.9420, 0.923, "notebook logreg"),
+        Score("linear-svm 60k", 2.4, 0.9298),
+        Score("linear-svm-deskew 60k", 3.0, 0.9450),
+        Score("svm 10k", 4.0, 0.9694, 0.967, "notebook SVM"),
+        Score("svm-60k 60k", 34, 0.9856, 0.967, "notebook SVM"),
+        Score("svm-60k-deskew-vsv 60k", 150, 0.9918),
+        Score("cnn-fast 60k", 8.6, 0.9918, 0.991, "notebook CNN"),
+        Score("cnn 54k", 700, 0.9969, 0.991, "notebook CNN"),
+        Score("cnn-ensemble 54k", 2100, 0.9972),
+    ];
+
+    /// <summary>The pixel of each score's point in the first (label-free) render of a built comparison chart.</summary>
+    private static ScottPlot.Pixel[] Points(ScottPlot.Plot plot, IEnumerable<ModelScore> scores) =>
+        scores.Select(s => plot.GetPixel(new ScottPlot.Coordinates(Math.Log10(s.TrainSeconds), s.Accuracy * 100))).ToArray();
+
+    [Fact]
+    public void Comparison_labels_of_ten_crowded_models_overlap_neither_each_other_nor_any_point_and_stay_inside()
+    {
+        var scores = TenModels();
+
+        var plot = ModelComparisonChart.Build(scores, "ten models", 900, 600, out var labels);
+        ModelComparisonChart.Save(scores, PathFor("comparison-10.png"), "ten models");
+
+        var data = plot.LastRender.DataRect;
+        var bounds = new LabelPlacement.Box(data.Left, data.Top, data.Right, data.Bottom);
+        var markers = Points(plot, scores).Select(p => LabelPlacement.Box.Around(p.X, p.Y, 5.5, 5.5)).ToArray();
+        Assert.Equal(10, labels.Length);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            Assert.True(labels[i].Clear, $"{scores[i].Name} found no free place");
+            Assert.True(labels[i].Box.Within(bounds), $"{scores[i].Name} leaves the data area");
+            for (int j = 0; j < labels.Length; j++)
+            {
+                Assert.False(labels[i].Box.Overlaps(markers[j]), $"the label of {scores[i].Name} covers the point of {scores[j].Name}");
+                Assert.True(j <= i || !labels[i].Box.Overlaps(labels[j].Box), $"the labels of {scores[i].Name} and {scores[j].Name} overlap");
+            }
+        }
+        AssertLooksLikeAChart(PathFor("comparison-10.png"), 900, 600);
+    }
+
+    [Fact]
+    public void Comparison_labels_of_a_few_models_with_room_sit_right_of_their_points_as_before()
+    {
+        ModelScore[] scores =
+        [
+            Score("logreg 60k", 3.2, 0.925, 0.923, "notebook logreg"),
+            Score("svm 10k", 95, 0.979, 0.967, "notebook SVM"),
+            Score("cnn 60k", 610, 0.992, 0.991, "notebook CNN"),
+        ];
+
+        var plot = ModelComparisonChart.Build(scores, "three models", 900, 600, out var labels);
+
+        var points = Points(plot, scores);
+        for (int i = 0; i < scores.Length; i++)
+        {
+            Assert.False(labels[i].Leader);
+            Assert.Equal(points[i].X + 14, labels[i].Box.Left, 0.01);
+            Assert.Equal(points[i].Y, (labels[i].Box.Top + labels[i].Box.Bottom) / 2, 0.01);
+        }
+    }
+
     [Fact]
     public void Comparison_time_axis_is_logarithmic_with_room_for_labels_on_the_right()
     {
