@@ -7,7 +7,7 @@ namespace Digits.Evaluation;
 /// </summary>
 public sealed class ConfusionMatrix
 {
-    private readonly int[] _counts;
+    private readonly int[] counts;
 
     /// <param name="labels">Class labels in model output order, e.g. <c>"0"</c>…<c>"9"</c>.</param>
     public ConfusionMatrix(IReadOnlyList<string> labels)
@@ -15,7 +15,7 @@ public sealed class ConfusionMatrix
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.Count == 0) throw new ArgumentOutOfRangeException(nameof(labels), labels.Count, "must have at least one class");
         Labels = labels;
-        _counts = new int[labels.Count * labels.Count];
+        counts = new int[labels.Count * labels.Count];
     }
 
     /// <summary>Class labels in model output order; position <c>i</c> names row and column <c>i</c>.</summary>
@@ -27,12 +27,12 @@ public sealed class ConfusionMatrix
     public int Total { get; private set; }
 
     /// <summary>How many samples of class <paramref name="trueLabel"/> were predicted as <paramref name="predicted"/>.</summary>
-    public int this[int trueLabel, int predicted] => _counts[Index(trueLabel, predicted)];
+    public int this[int trueLabel, int predicted] => counts[Index(trueLabel, predicted)];
 
     /// <summary>Records one sample. Both arguments are class positions in <see cref="Labels"/>.</summary>
     public void Add(int trueLabel, int predicted)
     {
-        _counts[Index(trueLabel, predicted)]++;
+        counts[Index(trueLabel, predicted)]++;
         Total++;
     }
 
@@ -124,7 +124,7 @@ public sealed class ConfusionMatrix
     {
         var rows = new int[ClassCount][];
         for (int t = 0; t < ClassCount; t++)
-            rows[t] = _counts.AsSpan(t * ClassCount, ClassCount).ToArray();
+            rows[t] = counts.AsSpan(t * ClassCount, ClassCount).ToArray();
         return rows;
     }
 

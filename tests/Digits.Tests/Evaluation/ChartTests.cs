@@ -9,11 +9,11 @@ namespace Digits.Tests.Evaluation;
 /// </summary>
 public sealed class ChartTests : IDisposable
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("digits-charts-");
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("digits-charts-");
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => folder.Delete(recursive: true);
 
-    private string PathFor(string name) => Path.Combine(_folder.FullName, name);
+    private string PathFor(string name) => Path.Combine(folder.FullName, name);
 
     private static ConfusionMatrix DigitMatrix()
     {
@@ -244,7 +244,7 @@ public sealed class ChartTests : IDisposable
         ConfusionMatrixChart.Save(DigitMatrix(), path, "replaced", width: 400, height: 400);
 
         using (var bitmap = Decode(path)) Assert.Equal(400, bitmap.Width);
-        Assert.Equal(["confusion.png"], _folder.GetFiles().Select(f => f.Name));
+        Assert.Equal(["confusion.png"], folder.GetFiles().Select(f => f.Name));
     }
 
     [Fact]
@@ -257,6 +257,6 @@ public sealed class ChartTests : IDisposable
         var error = Assert.Throws<DigitsException>(() => ConfusionMatrixChart.Save(DigitMatrix(), path, "x"));
 
         Assert.Equal(path, error.Subject);
-        Assert.Equal(["not-a-folder"], _folder.GetFiles().Select(f => f.Name));
+        Assert.Equal(["not-a-folder"], folder.GetFiles().Select(f => f.Name));
     }
 }
