@@ -13,7 +13,8 @@ public sealed class ConfusionMatrix
     public ConfusionMatrix(IReadOnlyList<string> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Count == 0) throw new ArgumentOutOfRangeException(nameof(labels), labels.Count, "must have at least one class");
+        if (labels.Count == 0)
+            throw new ArgumentOutOfRangeException(nameof(labels), labels.Count, "must have at least one class");
         Labels = labels;
         counts = new int[labels.Count * labels.Count];
     }
@@ -42,7 +43,8 @@ public sealed class ConfusionMatrix
         get
         {
             int correct = 0;
-            for (int c = 0; c < ClassCount; c++) correct += this[c, c];
+            for (int c = 0; c < ClassCount; c++)
+                correct += this[c, c];
             return correct;
         }
     }
@@ -54,7 +56,8 @@ public sealed class ConfusionMatrix
     public int Support(int label)
     {
         int sum = 0;
-        for (int p = 0; p < ClassCount; p++) sum += this[label, p];
+        for (int p = 0; p < ClassCount; p++)
+            sum += this[label, p];
         return sum;
     }
 
@@ -62,7 +65,8 @@ public sealed class ConfusionMatrix
     public int PredictedCount(int label)
     {
         int sum = 0;
-        for (int t = 0; t < ClassCount; t++) sum += this[t, label];
+        for (int t = 0; t < ClassCount; t++)
+            sum += this[t, label];
         return sum;
     }
 
@@ -110,7 +114,8 @@ public sealed class ConfusionMatrix
         var pairs = new List<ConfusedPair>();
         for (int t = 0; t < ClassCount; t++)
             for (int p = 0; p < ClassCount; p++)
-                if (t != p && this[t, p] > 0) pairs.Add(new ConfusedPair(t, p, this[t, p]));
+                if (t != p && this[t, p] > 0)
+                    pairs.Add(new ConfusedPair(t, p, this[t, p]));
         return pairs
             .OrderByDescending(pair => pair.Count)
             .ThenBy(pair => pair.TrueLabel)

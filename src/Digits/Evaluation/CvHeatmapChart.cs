@@ -27,7 +27,8 @@ public static class CvHeatmapChart
             throw new ArgumentException(
                 $"is {meanAccuracy.GetLength(0)}×{meanAccuracy.GetLength(1)}, expected {rowValues.Count}×{columnValues.Count}",
                 nameof(meanAccuracy));
-        if (rowValues.Count == 0 || columnValues.Count == 0) throw new ArgumentException("has no cells", nameof(meanAccuracy));
+        if (rowValues.Count == 0 || columnValues.Count == 0)
+            throw new ArgumentException("has no cells", nameof(meanAccuracy));
         PngFile.Save(Build(rowParameter, rowValues, columnParameter, columnValues, meanAccuracy, title), path, width, height);
     }
 
@@ -54,7 +55,8 @@ public static class CvHeatmapChart
                 }
                 double position = best > worst ? (accuracy - worst) / (best - worst) : 1;
                 bool isBest = accuracy == best && bestCell is null;
-                if (isBest) bestCell = (r, c);
+                if (isBest)
+                    bestCell = (r, c);
                 HeatmapCells.Add(plot, r, c, colormap.GetColor(position),
                     (accuracy * 100).ToString("0.0", CultureInfo.InvariantCulture), fontSize, bold: isBest);
             }

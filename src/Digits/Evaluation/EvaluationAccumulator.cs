@@ -37,7 +37,8 @@ internal sealed class EvaluationAccumulator
             var row = probabilities.Slice(i * classCount, classCount);
             var (predicted, runnerUp) = Metrics.TopTwo(row);
             matrix.Add(truth, predicted);
-            if (truth == predicted || truth == runnerUp) topTwoHits++;
+            if (truth == predicted || truth == runnerUp)
+                topTwoHits++;
             negativeLogSum += Metrics.NegativeLog(row[truth]);
             trueLabels[sample] = labels[i];
             this.predicted[sample] = predicted;

@@ -20,7 +20,8 @@ public static class ModelComparisonChart
         IReadOnlyList<ModelScore> scores, string path, string title = "test accuracy against training time", int width = 900, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        if (scores.Count == 0) throw new ArgumentException("has no models", nameof(scores));
+        if (scores.Count == 0)
+            throw new ArgumentException("has no models", nameof(scores));
         if (scores.FirstOrDefault(s => !(s.TrainSeconds > 0) || double.IsInfinity(s.TrainSeconds)) is { } bad)
             throw new ArgumentException($"{bad.Name} has training time {bad.TrainSeconds} s, which a log axis cannot show", nameof(scores));
         PngFile.Save(Build(scores, title), path, width, height);
@@ -55,7 +56,8 @@ public static class ModelComparisonChart
         for (int i = 0; i < published.Length; i++)
         {
             var line = plot.Add.HorizontalLine(published[i].Accuracy * 100, 1.5f, ChartPalette.Error, LinePattern.Dashed);
-            if (i == 0) line.LegendText = "published figure (named on the right)";
+            if (i == 0)
+                line.LegendText = "published figure (named on the right)";
         }
 
         for (int i = 0; i < scores.Count; i++)
@@ -64,7 +66,8 @@ public static class ModelComparisonChart
             double x = Math.Log10(score.TrainSeconds);
             Whisker(plot, x, score.Low * 100, score.High * 100, cap: 0.012 * (right - left), legend: i == 0 ? "95% interval" : null);
             var point = plot.Add.Marker(x, score.Accuracy * 100, MarkerShape.FilledCircle, 11, ChartPalette.Correct);
-            if (i == 0) point.LegendText = "our model (test accuracy)";
+            if (i == 0)
+                point.LegendText = "our model (test accuracy)";
             var label = plot.Add.Text($"{score.Name}  {Percent(score.Accuracy, "0.00")}", x, score.Accuracy * 100);
             label.LabelFontSize = ChartFont.CategorySize;
             label.LabelBold = true;
@@ -111,9 +114,11 @@ public static class ModelComparisonChart
             foreach (double m in new[] { 1.0, 2.0, 5.0 })
             {
                 double t = power + Math.Log10(m);
-                if (t < left || t > right) continue;
+                if (t < left || t > right)
+                    continue;
                 all.Add(t);
-                if (m == 1) decades.Add(t);
+                if (m == 1)
+                    decades.Add(t);
             }
         }
         return (all.Count <= 8 || decades.Count < 2 ? all : decades).ToArray();
@@ -129,7 +134,8 @@ public static class ModelComparisonChart
         var stem = plot.Add.Line(x, low, x, high);
         stem.LineColor = color;
         stem.LineWidth = 1.5f;
-        if (legend is not null) stem.LegendText = legend;
+        if (legend is not null)
+            stem.LegendText = legend;
         foreach (double y in new[] { low, high })
         {
             var end = plot.Add.Line(x - cap, y, x + cap, y);

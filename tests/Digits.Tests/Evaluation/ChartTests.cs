@@ -20,7 +20,8 @@ public sealed class ChartTests : IDisposable
         var matrix = new ConfusionMatrix(Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray());
         for (int t = 0; t < 10; t++)
         {
-            for (int i = 0; i < 100; i++) matrix.Add(t, t);
+            for (int i = 0; i < 100; i++)
+                matrix.Add(t, t);
             matrix.Add(t, (t + 1) % 10);
         }
         return matrix;
@@ -51,7 +52,8 @@ public sealed class ChartTests : IDisposable
             for (int x = bitmap.Width / 4; x < bitmap.Width * 3 / 4; x++)
             {
                 var pixel = bitmap.GetPixel(x, y);
-                if (pixel.Red < 90 && pixel.Green < 90 && pixel.Blue < 90) dark++;
+                if (pixel.Red < 90 && pixel.Green < 90 && pixel.Blue < 90)
+                    dark++;
             }
         return dark;
     }
@@ -104,7 +106,8 @@ public sealed class ChartTests : IDisposable
             for (int x = (int)(from * bitmap.Width); x < (int)(to * bitmap.Width); x++)
             {
                 var p = bitmap.GetPixel(x, y);
-                if (Math.Abs(p.Red - colour.R) + Math.Abs(p.Green - colour.G) + Math.Abs(p.Blue - colour.B) < 30) count++;
+                if (Math.Abs(p.Red - colour.R) + Math.Abs(p.Green - colour.G) + Math.Abs(p.Blue - colour.B) < 30)
+                    count++;
             }
         return count;
     }
@@ -243,7 +246,8 @@ public sealed class ChartTests : IDisposable
 
         ConfusionMatrixChart.Save(DigitMatrix(), path, "replaced", width: 400, height: 400);
 
-        using (var bitmap = Decode(path)) Assert.Equal(400, bitmap.Width);
+        using (var bitmap = Decode(path))
+            Assert.Equal(400, bitmap.Width);
         Assert.Equal(["confusion.png"], folder.GetFiles().Select(f => f.Name));
     }
 

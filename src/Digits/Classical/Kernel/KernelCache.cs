@@ -111,16 +111,24 @@ public sealed class KernelCache
     private void Unlink(int slot)
     {
         int newer = this.newer[slot], older = this.older[slot];
-        if (newer != None) this.older[newer] = older; else newest = older;
-        if (older != None) this.newer[older] = newer; else oldest = newer;
+        if (newer != None)
+            this.older[newer] = older;
+        else
+            newest = older;
+        if (older != None)
+            this.newer[older] = newer;
+        else
+            oldest = newer;
     }
 
     private void LinkAsNewest(int slot)
     {
         newer[slot] = None;
         older[slot] = newest;
-        if (newest != None) newer[newest] = slot;
+        if (newest != None)
+            newer[newest] = slot;
         newest = slot;
-        if (oldest == None) oldest = slot;
+        if (oldest == None)
+            oldest = slot;
     }
 }

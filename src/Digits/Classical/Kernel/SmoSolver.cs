@@ -338,8 +338,10 @@ public sealed class SmoSolver
         {
             int t = active[a];
             double yGradient = y[t] * gradient[t];
-            if (InUp(t)) maxUp = Math.Max(maxUp, -yGradient);
-            if (InLow(t)) maxLow = Math.Max(maxLow, yGradient);
+            if (InUp(t))
+                maxUp = Math.Max(maxUp, -yGradient);
+            if (InLow(t))
+                maxLow = Math.Max(maxLow, yGradient);
         }
         if (!unshrunk && maxUp + maxLow <= tolerance * 10)
         {
@@ -422,11 +424,17 @@ public sealed class SmoSolver
             double yGradient = y[t] * gradient[t];
             if (IsUpperBound(t))
             {
-                if (y[t] < 0) upper = Math.Min(upper, yGradient); else lower = Math.Max(lower, yGradient);
+                if (y[t] < 0)
+                    upper = Math.Min(upper, yGradient);
+                else
+                    lower = Math.Max(lower, yGradient);
             }
             else if (IsLowerBound(t))
             {
-                if (y[t] > 0) upper = Math.Min(upper, yGradient); else lower = Math.Max(lower, yGradient);
+                if (y[t] > 0)
+                    upper = Math.Min(upper, yGradient);
+                else
+                    lower = Math.Max(lower, yGradient);
             }
             else
             {

@@ -66,8 +66,10 @@ internal sealed class TopScoringIndices
         while (true)
         {
             int lowest = position, left = 2 * position + 1, right = left + 1;
-            if (left < Count && Below(left, lowest)) lowest = left;
-            if (right < Count && Below(right, lowest)) lowest = right;
+            if (left < Count && Below(left, lowest))
+                lowest = left;
+            if (right < Count && Below(right, lowest))
+                lowest = right;
             if (lowest == position)
                 return;
             Swap(position, lowest);
