@@ -23,8 +23,10 @@ internal static unsafe class ConvPartsRun
         float[] weight = new float[g.WeightSize], bias = new float[g.OutChannels];
         float[] dweight = new float[g.WeightSize], dbias = new float[g.OutChannels], dinput = new float[batch * g.InputSize];
         foreach (var a in new[] { input, weight, bias, output })
+        {
             for (int i = 0; i < a.Length; i++)
                 a[i] = (float)rng.NextDouble() - 0.5f;
+        }
         float[] scratch = new float[Convolution.ScratchLength(g, batch)];
         int group = Convolution.GroupSize(g, batch);
         int width = group * g.OutputPlane;

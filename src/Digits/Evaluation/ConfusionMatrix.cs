@@ -113,9 +113,13 @@ public sealed class ConfusionMatrix
         ArgumentOutOfRangeException.ThrowIfNegative(top);
         var pairs = new List<ConfusedPair>();
         for (int t = 0; t < ClassCount; t++)
+        {
             for (int p = 0; p < ClassCount; p++)
+            {
                 if (t != p && this[t, p] > 0)
                     pairs.Add(new ConfusedPair(t, p, this[t, p]));
+            }
+        }
         return pairs
             .OrderByDescending(pair => pair.Count)
             .ThenBy(pair => pair.TrueLabel)

@@ -120,8 +120,10 @@ public static class Metrics
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
         if (probabilities.Length != labels.Length * classCount)
+        {
             throw new ArgumentException(
                 $"has {probabilities.Length} values, expected {labels.Length} samples × {classCount} classes = {labels.Length * classCount}",
                 nameof(probabilities));
+        }
     }
 }

@@ -33,9 +33,11 @@ public sealed class TensorData
             ?? throw new ArgumentException($"shape {FormatShape(shape)} has a negative dimension", nameof(shape));
         long needed = count * dtype.ElementSize();
         if (needed != bytes.Length)
+        {
             throw new ArgumentException(
                 $"tensor '{name}': shape {FormatShape(shape)} of {dtype.HeaderName()} needs {needed} bytes, got {bytes.Length}",
                 nameof(bytes));
+        }
         Name = name;
         DType = dtype;
         this.shape = shape.ToArray();

@@ -39,8 +39,10 @@ public sealed class ChartTests : IDisposable
     {
         var colours = new HashSet<uint>();
         for (int y = 0; y < bitmap.Height; y += 3)
+        {
             for (int x = 0; x < bitmap.Width; x += 3)
                 colours.Add((uint)bitmap.GetPixel(x, y));
+        }
         return colours.Count;
     }
 
@@ -49,12 +51,14 @@ public sealed class ChartTests : IDisposable
     {
         int dark = 0;
         for (int y = 0; y < 40; y++)
+        {
             for (int x = bitmap.Width / 4; x < bitmap.Width * 3 / 4; x++)
             {
                 var pixel = bitmap.GetPixel(x, y);
                 if (pixel.Red < 90 && pixel.Green < 90 && pixel.Blue < 90)
                     dark++;
             }
+        }
         return dark;
     }
 
@@ -103,12 +107,14 @@ public sealed class ChartTests : IDisposable
         using var bitmap = Decode(path);
         int count = 0;
         for (int y = 0; y < bitmap.Height; y++)
+        {
             for (int x = (int)(from * bitmap.Width); x < (int)(to * bitmap.Width); x++)
             {
                 var p = bitmap.GetPixel(x, y);
                 if (Math.Abs(p.Red - colour.R) + Math.Abs(p.Green - colour.G) + Math.Abs(p.Blue - colour.B) < 30)
                     count++;
             }
+        }
         return count;
     }
 

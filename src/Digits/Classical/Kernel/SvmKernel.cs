@@ -69,7 +69,9 @@ public abstract class SvmKernel
         }
         if ((long)rowCount * dimension > rows.Length || (long)columnCount * dimension > columns.Length
             || (long)rowCount * columnCount > destination.Length)
+        {
             throw new ArgumentException("a span is shorter than its shape");
+        }
         fixed (float* a = rows, b = columns, c = destination)
             SerialGemm.Multiply(false, true, rowCount, columnCount, dimension, 1f, a, dimension, b, dimension, 0f, c, columnCount);
     }
