@@ -14,14 +14,19 @@ internal static unsafe class ConvPartsRun
     public static void Print(string[] args)
     {
         var g = new ConvolutionGeometry(24, 12, 12, 32, 3, 3, 1, 0);
-        if (args.Length > 0 && args[0] == "conv1") g = new ConvolutionGeometry(1, 28, 28, 24, 5, 5, 1, 0);
+        if (args.Length > 0 && args[0] == "conv1")
+            g = new ConvolutionGeometry(1, 28, 28, 24, 5, 5, 1, 0);
         int batch = 256;
         WorkerPool.Threads = 1;
         var rng = new Random(1);
         float[] input = new float[batch * g.InputSize], output = new float[batch * g.OutputSize];
         float[] weight = new float[g.WeightSize], bias = new float[g.OutChannels];
         float[] dweight = new float[g.WeightSize], dbias = new float[g.OutChannels], dinput = new float[batch * g.InputSize];
-        foreach (var a in new[] { input, weight, bias, output }) for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble() - 0.5f;
+        foreach (var a in new[] { input, weight, bias, output })
+        {
+            for (int i = 0; i < a.Length; i++)
+                a[i] = (float)rng.NextDouble() - 0.5f;
+        }
         float[] scratch = new float[Convolution.ScratchLength(g, batch)];
         int group = Convolution.GroupSize(g, batch);
         int width = group * g.OutputPlane;

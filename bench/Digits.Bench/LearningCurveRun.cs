@@ -33,8 +33,10 @@ internal static class LearningCurveRun
         var result = new CnnTrainer(recipe).Train(train, trainIndices, validationIndices);
         var curve = result.History.Select(e => e.Point).ToArray();
         foreach (var p in curve)
+        {
             Console.WriteLine(string.Create(culture,
                 $"epoch {p.Epoch}: train loss {p.TrainLoss:F4} accuracy {p.TrainAccuracy:F4}, validation loss {p.ValidationLoss:F4} accuracy {p.ValidationAccuracy:F4}"));
+        }
         string title = $"{recipeName}, {trainIndices.Length:N0} training images";
         LearningCurveChart.Save(curve, args[1], title);
         Console.WriteLine($"wrote {args[1]} ({result.Seconds:F1} s of training)");

@@ -17,27 +17,27 @@ internal static class TrainStepRun
 {
     private const int InferenceImages = 10_000;
     private const int InferenceBatch = 256;
-    private static int Batch = 128;
-    private static LayerSpec[] Keras = [.. Recipes.Keras.Layers];
+    private static int batch = 128;
+    private static LayerSpec[] keras = [.. Recipes.Keras.Layers];
 
     public static void Print(string[] args)
     {
         if (args.Length > 0 && !char.IsAsciiDigit(args[0][0]))
         {
             CnnRecipe recipe = Recipes.Get(args[0]);
-            Keras = [.. recipe.Layers];
-            Batch = recipe.Training.BatchSize;
-            Console.WriteLine($"recipe {recipe.Name}, batch {Batch}");
+            keras = [.. recipe.Layers];
+            batch = recipe.Training.BatchSize;
+            Console.WriteLine($"recipe {recipe.Name}, batch {batch}");
             args = args[1..];
         }
         int steps = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 30;
         var input = new SampleShape(1, 28, 28);
         float[] images = RandomImages(InferenceImages * input.Size);
-        int[] labels = Enumerable.Range(0, Batch).Select(i => i % 10).ToArray();
+        int[] labels = Enumerable.Range(0, batch).Select(i => i % 10).ToArray();
         foreach (int threads in new[] { 1, 2 })
         {
             WorkerPool.Threads = threads;
-            var network = new Network(input, Keras, Batch, 1);
+            var network = new Network(input, keras, batch, 1);
             var adam = new Adam(network.Parameters);
             var stepper = new LayerStepper(network);
             for (int step = 0; step < 30; step++)
@@ -61,8 +61,8 @@ internal static class TrainStepRun
                 }
             }
             Console.WriteLine($"  {"loss",-14} {medians[^2],15:F2} ms   adam {medians[^1],11:F2} ms");
-            Console.WriteLine($"threads {threads}: {stepMs:F1} ms/step (median of {steps}), {Batch * 1000 / stepMs:F0} images/s, " +
-                $"{60000 / (Batch * 1000 / stepMs):F1} s per 60k epoch");
+            Console.WriteLine($"threads {threads}: {stepMs:F1} ms/step (median of {steps}), {batch * 1000 / stepMs:F0} images/s, " +
+                $"{60000 / (batch * 1000 / stepMs):F1} s per 60k epoch");
             PrintInference(network, images, threads);
         }
     }
@@ -110,7 +110,7 @@ internal static class TrainStepRun
     /// <summary>10k images in batches of <see cref="InferenceBatch"/>, and one image, in eval mode, best of a few runs.</summary>
     private static void PrintInference(Network trained, float[] images, int threads)
     {
-        var network = new Network(trained.InputShape, Keras, InferenceBatch, 1);
+        var network = new Network(trained.InputShape, keras, InferenceBatch, 1);
         trained.Parameters.Values.CopyTo(network.Parameters.Values, 0);
         int size = network.InputShape.Size;
         double all = BestMs(() =>
@@ -181,13 +181,13 @@ internal static class TrainStepRun
             IReadOnlyList<Layer> layers = network.Layers;
             activations = new float[layers.Count + 1][];
             dactivations = new float[layers.Count + 1][];
-            activations[0] = new float[Batch * network.InputShape.Size];
+            activations[0] = new float[batch * network.InputShape.Size];
             dactivations[0] = [];
             for (int i = 0; i < layers.Count; i++)
             {
                 bool shared = layers[i].PassesThrough;
-                activations[i + 1] = shared ? activations[i] : new float[Batch * layers[i].OutputShape.Size];
-                dactivations[i + 1] = shared ? dactivations[i] : new float[Batch * layers[i].OutputShape.Size];
+                activations[i + 1] = shared ? activations[i] : new float[batch * layers[i].OutputShape.Size];
+                dactivations[i + 1] = shared ? dactivations[i] : new float[batch * layers[i].OutputShape.Size];
             }
             dlogits = dactivations[^1];
         }
@@ -203,17 +203,17 @@ internal static class TrainStepRun
             {
                 if (!layers[i].PassesThrough)
                 {
-                    layers[i].Forward(activations[i], activations[i + 1], Batch, true);
+                    layers[i].Forward(activations[i], activations[i + 1], batch, true);
                 }
                 start = Record(ms, i, start);
             }
-            SoftmaxCrossEntropy.Compute(activations[^1], labels, Batch, 10, 0f, dlogits);
+            SoftmaxCrossEntropy.Compute(activations[^1], labels, batch, 10, 0f, dlogits);
             start = Record(ms, 2 * count, start);
             for (int i = count - 1; i >= 0; i--)
             {
                 if (!layers[i].PassesThrough)
                 {
-                    layers[i].Backward(activations[i], activations[i + 1], dactivations[i + 1], dactivations[i], Batch);
+                    layers[i].Backward(activations[i], activations[i + 1], dactivations[i + 1], dactivations[i], batch);
                 }
                 start = Record(ms, count + i, start);
             }

@@ -49,11 +49,11 @@ internal static class DownloadProgressView
     /// <summary>An IProgress that reports on the caller's thread, in order (Progress&lt;T&gt; posts to the thread pool).</summary>
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
-        private readonly Lock _gate = new();
+        private readonly Lock gate = new();
 
         public void Report(T value)
         {
-            lock (_gate)
+            lock (gate)
                 report(value);
         }
     }

@@ -9,14 +9,14 @@ namespace Digits.Classical;
 /// </summary>
 internal readonly struct ThreadScope : IDisposable
 {
-    private readonly int _saved;
+    private readonly int saved;
 
     /// <param name="threads">The thread count wanted; null keeps the pool's setting.</param>
     public ThreadScope(int? threads)
     {
-        _saved = WorkerPool.Threads;
-        WorkerPool.Threads = threads ?? _saved;
+        saved = WorkerPool.Threads;
+        WorkerPool.Threads = threads ?? saved;
     }
 
-    public void Dispose() => WorkerPool.Threads = _saved;
+    public void Dispose() => WorkerPool.Threads = saved;
 }

@@ -29,13 +29,13 @@ public sealed record DatasetStoreOptions
 /// </summary>
 public sealed class DatasetStore
 {
-    private readonly DatasetStoreOptions _options;
-    private readonly HttpClient? _http;
+    private readonly DatasetStoreOptions options;
+    private readonly HttpClient? http;
 
     public DatasetStore(DatasetStoreOptions? options = null, HttpClient? http = null)
     {
-        _options = options ?? new DatasetStoreOptions();
-        _http = http;
+        this.options = options ?? new DatasetStoreOptions();
+        this.http = http;
     }
 
     /// <summary><c>$XDG_CACHE_HOME/digits</c>, else <c>~/.cache/digits</c>.</summary>
@@ -64,14 +64,14 @@ public sealed class DatasetStore
     }
 
     /// <summary>The cache folder of one dataset.</summary>
-    public string CacheDirectory(DatasetDefinition dataset) => Path.Combine(_options.CacheRoot, dataset.Name);
+    public string CacheDirectory(DatasetDefinition dataset) => Path.Combine(options.CacheRoot, dataset.Name);
 
     /// <summary>Finds the dataset on disk without downloading; null only when nothing was named and the cache lacks it.</summary>
     public ResolvedDataset? TryLocate(DatasetDefinition dataset)
     {
-        if (_options.DataDirectory is { } arg)
+        if (options.DataDirectory is { } arg)
             return Require(dataset, DataSource.Arg, arg, "--data");
-        if (_options.EnvironmentDirectory is { } env)
+        if (options.EnvironmentDirectory is { } env)
             return Require(dataset, DataSource.Env, env, "DIGITS_DATA");
         string cache = CacheDirectory(dataset);
         return FindAll(dataset, cache, out var paths, out _) ? new ResolvedDataset(dataset, DataSource.Cache, Path.GetFullPath(cache), paths) : null;
@@ -84,13 +84,13 @@ public sealed class DatasetStore
             return found;
         string cache = CacheDirectory(dataset);
         FindAll(dataset, cache, out _, out var missing);
-        if (!_options.AllowDownload)
+        if (!options.AllowDownload)
             throw new DigitsException(dataset.Name, $"not found in {cache} and downloads are off; pass --data DIR or set DIGITS_DATA to a folder with {string.Join(", ", missing.Select(m => m.FileName))}");
 
         Directory.CreateDirectory(cache);
-        var mirrors = _options.Mirrors ?? dataset.Mirrors;
-        using var ownedHttp = _http is null ? new HttpClient { Timeout = TimeSpan.FromMinutes(10) } : null;
-        var downloader = new FileDownloader(_http ?? ownedHttp!);
+        var mirrors = options.Mirrors ?? dataset.Mirrors;
+        using var ownedHttp = http is null ? new HttpClient { Timeout = TimeSpan.FromMinutes(10) } : null;
+        var downloader = new FileDownloader(http ?? ownedHttp!);
         foreach (var file in missing)
         {
             string name = file.FileName + ".gz";

@@ -36,13 +36,13 @@ public sealed class FileDownloader
     /// <summary>Shown after every mirror's failure, so the user knows how to get going without the network.</summary>
     private const string ManualDownloadHint = "download it by hand and pass --data DIR, or set DIGITS_DATA";
 
-    private readonly HttpClient _http;
+    private readonly HttpClient http;
 
     /// <param name="http">The client to download with. The caller owns it and disposes of it.</param>
     public FileDownloader(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        _http = http;
+        this.http = http;
     }
 
     /// <summary>
@@ -129,7 +129,7 @@ public sealed class FileDownloader
         stall.CancelAfter(StallTimeout);
         try
         {
-            using var response = await _http.GetAsync(new Uri(mirror, fileName), HttpCompletionOption.ResponseHeadersRead, stall.Token)
+            using var response = await http.GetAsync(new Uri(mirror, fileName), HttpCompletionOption.ResponseHeadersRead, stall.Token)
                 .ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {

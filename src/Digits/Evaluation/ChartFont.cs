@@ -46,7 +46,8 @@ internal static class ChartFont
     /// </summary>
     public static void Apply(Plot plot)
     {
-        if (EnsureRegistered()) plot.Font.Set(Family);
+        if (EnsureRegistered())
+            plot.Font.Set(Family);
         plot.Axes.Title.Label.FontSize = TitleSize;
         foreach (var axis in plot.Axes.GetAxes())
         {
@@ -61,7 +62,8 @@ internal static class ChartFont
         foreach (var folder in Folders)
         {
             string regular = Path.Combine(folder, "DejaVuSans.ttf");
-            if (!File.Exists(regular)) continue;
+            if (!File.Exists(regular))
+                continue;
             string bold = Path.Combine(folder, "DejaVuSans-Bold.ttf");
             Fonts.AddFontFile(Family, File.Exists(bold) ? bold : regular, bold: true, italic: false);
             Fonts.AddFontFile(Family, regular, bold: false, italic: false);

@@ -7,15 +7,16 @@ namespace Digits.Evaluation;
 /// </summary>
 public sealed class ConfusionMatrix
 {
-    private readonly int[] _counts;
+    private readonly int[] counts;
 
     /// <param name="labels">Class labels in model output order, e.g. <c>"0"</c>…<c>"9"</c>.</param>
     public ConfusionMatrix(IReadOnlyList<string> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Count == 0) throw new ArgumentOutOfRangeException(nameof(labels), labels.Count, "must have at least one class");
+        if (labels.Count == 0)
+            throw new ArgumentOutOfRangeException(nameof(labels), labels.Count, "must have at least one class");
         Labels = labels;
-        _counts = new int[labels.Count * labels.Count];
+        counts = new int[labels.Count * labels.Count];
     }
 
     /// <summary>Class labels in model output order; position <c>i</c> names row and column <c>i</c>.</summary>
@@ -27,12 +28,12 @@ public sealed class ConfusionMatrix
     public int Total { get; private set; }
 
     /// <summary>How many samples of class <paramref name="trueLabel"/> were predicted as <paramref name="predicted"/>.</summary>
-    public int this[int trueLabel, int predicted] => _counts[Index(trueLabel, predicted)];
+    public int this[int trueLabel, int predicted] => counts[Index(trueLabel, predicted)];
 
     /// <summary>Records one sample. Both arguments are class positions in <see cref="Labels"/>.</summary>
     public void Add(int trueLabel, int predicted)
     {
-        _counts[Index(trueLabel, predicted)]++;
+        counts[Index(trueLabel, predicted)]++;
         Total++;
     }
 
@@ -42,7 +43,8 @@ public sealed class ConfusionMatrix
         get
         {
             int correct = 0;
-            for (int c = 0; c < ClassCount; c++) correct += this[c, c];
+            for (int c = 0; c < ClassCount; c++)
+                correct += this[c, c];
             return correct;
         }
     }
@@ -54,7 +56,8 @@ public sealed class ConfusionMatrix
     public int Support(int label)
     {
         int sum = 0;
-        for (int p = 0; p < ClassCount; p++) sum += this[label, p];
+        for (int p = 0; p < ClassCount; p++)
+            sum += this[label, p];
         return sum;
     }
 
@@ -62,7 +65,8 @@ public sealed class ConfusionMatrix
     public int PredictedCount(int label)
     {
         int sum = 0;
-        for (int t = 0; t < ClassCount; t++) sum += this[t, label];
+        for (int t = 0; t < ClassCount; t++)
+            sum += this[t, label];
         return sum;
     }
 
@@ -109,8 +113,13 @@ public sealed class ConfusionMatrix
         ArgumentOutOfRangeException.ThrowIfNegative(top);
         var pairs = new List<ConfusedPair>();
         for (int t = 0; t < ClassCount; t++)
+        {
             for (int p = 0; p < ClassCount; p++)
-                if (t != p && this[t, p] > 0) pairs.Add(new ConfusedPair(t, p, this[t, p]));
+            {
+                if (t != p && this[t, p] > 0)
+                    pairs.Add(new ConfusedPair(t, p, this[t, p]));
+            }
+        }
         return pairs
             .OrderByDescending(pair => pair.Count)
             .ThenBy(pair => pair.TrueLabel)
@@ -124,7 +133,7 @@ public sealed class ConfusionMatrix
     {
         var rows = new int[ClassCount][];
         for (int t = 0; t < ClassCount; t++)
-            rows[t] = _counts.AsSpan(t * ClassCount, ClassCount).ToArray();
+            rows[t] = counts.AsSpan(t * ClassCount, ClassCount).ToArray();
         return rows;
     }
 

@@ -32,8 +32,13 @@ public static class ConfusionMatrixChart
         int n = matrix.ClassCount;
         int largestError = 0;
         for (int t = 0; t < n; t++)
+        {
             for (int p = 0; p < n; p++)
-                if (t != p) largestError = Math.Max(largestError, matrix[t, p]);
+            {
+                if (t != p)
+                    largestError = Math.Max(largestError, matrix[t, p]);
+            }
+        }
 
         var plot = new Plot();
         ChartFont.Apply(plot);

@@ -24,10 +24,13 @@ public static class CvHeatmapChart
         ArgumentNullException.ThrowIfNull(columnValues);
         ArgumentNullException.ThrowIfNull(meanAccuracy);
         if (meanAccuracy.GetLength(0) != rowValues.Count || meanAccuracy.GetLength(1) != columnValues.Count)
+        {
             throw new ArgumentException(
                 $"is {meanAccuracy.GetLength(0)}×{meanAccuracy.GetLength(1)}, expected {rowValues.Count}×{columnValues.Count}",
                 nameof(meanAccuracy));
-        if (rowValues.Count == 0 || columnValues.Count == 0) throw new ArgumentException("has no cells", nameof(meanAccuracy));
+        }
+        if (rowValues.Count == 0 || columnValues.Count == 0)
+            throw new ArgumentException("has no cells", nameof(meanAccuracy));
         PngFile.Save(Build(rowParameter, rowValues, columnParameter, columnValues, meanAccuracy, title), path, width, height);
     }
 
@@ -44,6 +47,7 @@ public static class CvHeatmapChart
         float fontSize = HeatmapCells.FontSize(Math.Max(rowValues.Count, columnValues.Count));
         (int Row, int Column)? bestCell = null;
         for (int r = 0; r < rowValues.Count; r++)
+        {
             for (int c = 0; c < columnValues.Count; c++)
             {
                 double accuracy = meanAccuracy[r, c];
@@ -54,10 +58,12 @@ public static class CvHeatmapChart
                 }
                 double position = best > worst ? (accuracy - worst) / (best - worst) : 1;
                 bool isBest = accuracy == best && bestCell is null;
-                if (isBest) bestCell = (r, c);
+                if (isBest)
+                    bestCell = (r, c);
                 HeatmapCells.Add(plot, r, c, colormap.GetColor(position),
                     (accuracy * 100).ToString("0.0", CultureInfo.InvariantCulture), fontSize, bold: isBest);
             }
+        }
 
         if (bestCell is var (row, column))
         {

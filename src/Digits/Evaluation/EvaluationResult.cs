@@ -87,7 +87,10 @@ public sealed class EvaluationResult
     {
         var indices = new List<int>();
         for (int i = 0; i < Count; i++)
-            if (Predicted[i] != TrueLabels[i]) indices.Add(i);
+        {
+            if (Predicted[i] != TrueLabels[i])
+                indices.Add(i);
+        }
         return indices.OrderByDescending(i => Confidence[i]).ThenBy(i => i).ToArray();
     }
 }

@@ -15,7 +15,8 @@ internal static class HeatmapCells
         cell.FillStyle.Color = fill;
         cell.LineStyle.Color = Colors.White;
         cell.LineStyle.Width = 1;
-        if (text is null) return;
+        if (text is null)
+            return;
         var label = plot.Add.Text(text, column, row);
         label.LabelFontSize = fontSize;
         label.LabelFontColor = ChartPalette.TextOn(fill);

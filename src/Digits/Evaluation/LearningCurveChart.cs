@@ -17,7 +17,8 @@ public static class LearningCurveChart
     public static void Save(IReadOnlyList<LearningCurvePoint> curve, string path, string title, int width = 1100, int height = 500)
     {
         ArgumentNullException.ThrowIfNull(curve);
-        if (curve.Count == 0) throw new ArgumentException("has no epochs", nameof(curve));
+        if (curve.Count == 0)
+            throw new ArgumentException("has no epochs", nameof(curve));
         PngFile.Save(Build(curve, title), path, width, height);
     }
 

@@ -30,8 +30,10 @@ public static class Metrics
         ArgumentOutOfRangeException.ThrowIfNegative(trials);
         if (successes < 0 || successes > trials)
             throw new ArgumentOutOfRangeException(nameof(successes), successes, $"must be between 0 and trials ({trials})");
-        if (!(z > 0)) throw new ArgumentOutOfRangeException(nameof(z), z, "must be positive");
-        if (trials == 0) return (0, 1);
+        if (!(z > 0))
+            throw new ArgumentOutOfRangeException(nameof(z), z, "must be positive");
+        if (trials == 0)
+            return (0, 1);
 
         double n = trials, p = successes / n, z2 = z * z;
         double denominator = 1 + z2 / n;
@@ -118,8 +120,10 @@ public static class Metrics
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
         if (probabilities.Length != labels.Length * classCount)
+        {
             throw new ArgumentException(
                 $"has {probabilities.Length} values, expected {labels.Length} samples × {classCount} classes = {labels.Length * classCount}",
                 nameof(probabilities));
+        }
     }
 }

@@ -29,7 +29,8 @@ public static class ModelComparisonChart
         IReadOnlyList<ModelScore> scores, string path, string title = "test accuracy against training time", int width = 900, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        if (scores.Count == 0) throw new ArgumentException("has no models", nameof(scores));
+        if (scores.Count == 0)
+            throw new ArgumentException("has no models", nameof(scores));
         if (scores.FirstOrDefault(s => !(s.TrainSeconds > 0) || double.IsInfinity(s.TrainSeconds)) is { } bad)
             throw new ArgumentException($"{bad.Name} has training time {bad.TrainSeconds} s, which a log axis cannot show", nameof(scores));
         PngFile.Save(Build(scores, title, width, height, out _), path, width, height);
@@ -72,7 +73,8 @@ public static class ModelComparisonChart
         for (int i = 0; i < published.Length; i++)
         {
             var line = plot.Add.HorizontalLine(published[i].Accuracy * 100, 1.5f, ChartPalette.Error, LinePattern.Dashed);
-            if (i == 0) line.LegendText = "published figure (named on the right)";
+            if (i == 0)
+                line.LegendText = "published figure (named on the right)";
         }
 
         for (int i = 0; i < scores.Count; i++)
@@ -81,7 +83,8 @@ public static class ModelComparisonChart
             double x = Math.Log10(score.TrainSeconds);
             Whisker(plot, x, score.Low * 100, score.High * 100, cap, legend: i == 0 ? "95% interval" : null);
             var point = plot.Add.Marker(x, score.Accuracy * 100, MarkerShape.FilledCircle, MarkerSize, ChartPalette.Correct);
-            if (i == 0) point.LegendText = "our model (test accuracy)";
+            if (i == 0)
+                point.LegendText = "our model (test accuracy)";
         }
 
         var ticks = TimeTicks(left, right);
@@ -203,9 +206,11 @@ public static class ModelComparisonChart
             foreach (double m in new[] { 1.0, 2.0, 5.0 })
             {
                 double t = power + Math.Log10(m);
-                if (t < left || t > right) continue;
+                if (t < left || t > right)
+                    continue;
                 all.Add(t);
-                if (m == 1) decades.Add(t);
+                if (m == 1)
+                    decades.Add(t);
             }
         }
         return (all.Count <= 8 || decades.Count < 2 ? all : decades).ToArray();
@@ -221,7 +226,8 @@ public static class ModelComparisonChart
         var stem = plot.Add.Line(x, low, x, high);
         stem.LineColor = color;
         stem.LineWidth = 1.5f;
-        if (legend is not null) stem.LegendText = legend;
+        if (legend is not null)
+            stem.LegendText = legend;
         foreach (double y in new[] { low, high })
         {
             var end = plot.Add.Line(x - cap, y, x + cap, y);

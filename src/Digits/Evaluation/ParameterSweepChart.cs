@@ -18,7 +18,8 @@ public static class ParameterSweepChart
         string parameter, IReadOnlyList<ParameterSweepPoint> points, string path, string title, int width = 800, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(points);
-        if (points.Count == 0) throw new ArgumentException("has no points", nameof(points));
+        if (points.Count == 0)
+            throw new ArgumentException("has no points", nameof(points));
         if (points.Any(p => !(p.Value > 0)))
             throw new ArgumentException("has a value that is not positive, which a log axis cannot show", nameof(points));
         PngFile.Save(Build(parameter, points, title), path, width, height);
@@ -63,10 +64,12 @@ public static class ParameterSweepChart
     private static double[] TickPositions(double[] logValues)
     {
         double low = Math.Ceiling(logValues[0] - 1e-9), high = Math.Floor(logValues[^1] + 1e-9);
-        if (high - low < 2) return logValues;
+        if (high - low < 2)
+            return logValues;
         int step = (int)Math.Ceiling((high - low + 1) / 10);
         var ticks = new List<double>();
-        for (double x = low; x <= high; x += step) ticks.Add(x);
+        for (double x = low; x <= high; x += step)
+            ticks.Add(x);
         return ticks.ToArray();
     }
 

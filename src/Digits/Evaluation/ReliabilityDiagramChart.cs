@@ -19,7 +19,8 @@ public static class ReliabilityDiagramChart
     public static void Save(IReadOnlyList<ReliabilityBin> bins, string path, string title, int width = 800, int height = 700)
     {
         ArgumentNullException.ThrowIfNull(bins);
-        if (bins.Count == 0) throw new ArgumentException("has no bins", nameof(bins));
+        if (bins.Count == 0)
+            throw new ArgumentException("has no bins", nameof(bins));
         PngFile.Save(Build(bins, title), path, width, height);
     }
 

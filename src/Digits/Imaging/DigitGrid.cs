@@ -62,8 +62,10 @@ public static class DigitGrid
             int tileLeft = left + (inner - tile) / 2;
             var digit = images.Slice(n * Side * Side, Side * Side);
             for (int y = 0; y < tile; y++)
+            {
                 for (int x = 0; x < tile; x++)
                     page[(top + y) * width + tileLeft + x] = digit[y / scale * Side + x / scale];
+            }
             int lineTop = top + tile + layout.Gap;
             foreach (var line in lines[n])
             {

@@ -51,9 +51,11 @@ public static class ImageDecoder
                 result = codec.GetPixels(info, (IntPtr)p);
         }
         if (result != SKCodecResult.Success)
+        {
             throw new InvalidImageException(name, result == SKCodecResult.IncompleteInput
                 ? "truncated image data"
                 : $"corrupt image data ({result})");
+        }
         return ToUprightGray(rgba, width, height, codec.EncodedOrigin);
     }
 

@@ -214,8 +214,10 @@ internal static class InkExtraction
         {
             int pivot = col;
             for (int r = col + 1; r < n; r++)
+            {
                 if (Math.Abs(a[r * n + col]) > Math.Abs(a[pivot * n + col]))
                     pivot = r;
+            }
             if (Math.Abs(a[pivot * n + col]) < 1e-9)
                 return false;
             for (int c = 0; c < n; c++)
@@ -328,8 +330,10 @@ internal static class InkExtraction
                 if (label == 0 || areas[label] < minArea)
                     continue;
                 for (int ny = Math.Max(0, y - 1); ny <= Math.Min(h - 1, y + 1); ny++)
+                {
                     for (int nx = Math.Max(0, x - 1); nx <= Math.Min(w - 1, x + 1); nx++)
                         keep[ny * w + nx] = true;
+                }
             }
         }
         return keep;

@@ -165,8 +165,10 @@ public static class MnistNormalizer
                 : $"only {measures.Marks.Count} specks of ink, the largest {size}");
         }
         if (measures.NeighbourCorrelation < NoiseCorrelation)
+        {
             return new NormalizeResult(NormalizeStatus.NoDigit, null,
                 $"looks like noise, not strokes (neighbouring pixels correlate at {Math.Max(0, measures.NeighbourCorrelation):F2}, strokes at {NoiseCorrelation:F1} or more)");
+        }
         if (measures.SideBySide > 1)
             return new NormalizeResult(NormalizeStatus.MultipleDigits, null, $"{measures.SideBySide} separate marks of similar size side by side");
         return null;

@@ -99,9 +99,11 @@ public sealed record ModelMetadata
         if (!metadata.TryGetValue("format", out string? format))
             throw new DigitsException(fileName, "not a Digits model (no format in __metadata__)");
         if (format != CurrentFormat)
+        {
             throw new DigitsException(fileName, format.StartsWith(FormatFamily, StringComparison.Ordinal)
                 ? $"unsupported model format {format}, this build reads {CurrentFormat}"
                 : $"not a Digits model (format '{format}' in __metadata__)");
+        }
 
         string Required(string key) => metadata.TryGetValue(key, out string? value)
             ? value

@@ -26,17 +26,17 @@ public sealed class SafeTensors
     /// <summary>The reference implementation refuses headers over 100 MB; so do we, before allocating anything.</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
-    private readonly Dictionary<string, TensorData> _byName;
+    private readonly Dictionary<string, TensorData> byName;
 
     /// <exception cref="ArgumentException">Two tensors share a name.</exception>
     public SafeTensors(IEnumerable<TensorData> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         Tensors = tensors.ToArray();
-        _byName = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        byName = new Dictionary<string, TensorData>(StringComparer.Ordinal);
         foreach (var t in Tensors)
         {
-            if (!_byName.TryAdd(t.Name, t))
+            if (!byName.TryAdd(t.Name, t))
                 throw new ArgumentException($"tensor '{t.Name}' appears twice", nameof(tensors));
         }
         Metadata = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
@@ -57,7 +57,7 @@ public sealed class SafeTensors
     public IReadOnlyList<TensorData> Tensors { get; }
 
     /// <summary>The tensor called <paramref name="name"/>, or null.</summary>
-    public TensorData? Find(string name) => _byName.GetValueOrDefault(name);
+    public TensorData? Find(string name) => byName.GetValueOrDefault(name);
 
     /// <summary>Reads and validates a safetensors file.</summary>
     /// <exception cref="DigitsException">The file is missing, unreadable, truncated or malformed; the subject is <paramref name="path"/>.</exception>

@@ -32,8 +32,10 @@ internal static class SafeTensorsReader
             throw new DigitsException(name, $"truncated, file has {file.Length} bytes, too short for the 8-byte header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file.Span);
         if (headerLength > SafeTensors.MaxHeaderBytes)
+        {
             throw new DigitsException(name,
                 $"header length says {headerLength} bytes, over the {SafeTensors.MaxHeaderBytes / 1_000_000} MB limit (not a safetensors file?)");
+        }
         long dataStart = LengthPrefixBytes + (long)headerLength;
         if (dataStart > file.Length)
             throw Truncated(name, dataStart, file.Length);
@@ -133,8 +135,10 @@ internal static class SafeTensorsReader
             // Left null: reported below as a mismatch, since no file can hold that many bytes.
         }
         if (needed != end - begin)
+        {
             throw new DigitsException(name,
                 $"tensor '{tensor}': shape {TensorData.FormatShape(shape)} needs {needed?.ToString(CultureInfo.InvariantCulture) ?? "more than 2^63"} bytes, offsets give {end - begin}");
+        }
         return new Entry(tensor, dtype, shape, begin, end);
     }
 
@@ -168,11 +172,15 @@ internal static class SafeTensorsReader
         {
             long expected = previous?.End ?? 0;
             if (e.Begin < expected)
+            {
                 throw new DigitsException(name,
                     $"tensors '{previous!.Name}' [{previous.Begin}, {previous.End}) and '{e.Name}' [{e.Begin}, {e.End}) overlap");
+            }
             if (e.Begin > expected)
+            {
                 throw new DigitsException(name,
                     $"gap of {e.Begin - expected} bytes before tensor '{e.Name}' at data offset {e.Begin}; tensors must be contiguous");
+            }
             previous = e;
         }
     }

@@ -10,8 +10,8 @@ namespace Digits.Persistence;
 /// </summary>
 public sealed class TensorData
 {
-    private readonly ReadOnlyMemory<byte> _bytes;
-    private readonly int[] _shape;
+    private readonly ReadOnlyMemory<byte> bytes;
+    private readonly int[] shape;
 
     /// <summary>Wraps raw bytes; the caller hands over <paramref name="bytes"/> and must not change it afterwards.</summary>
     /// <exception cref="ArgumentException">The name is empty or reserved, a dimension is negative, or the byte count does not match the shape.</exception>
@@ -33,13 +33,15 @@ public sealed class TensorData
             ?? throw new ArgumentException($"shape {FormatShape(shape)} has a negative dimension", nameof(shape));
         long needed = count * dtype.ElementSize();
         if (needed != bytes.Length)
+        {
             throw new ArgumentException(
                 $"tensor '{name}': shape {FormatShape(shape)} of {dtype.HeaderName()} needs {needed} bytes, got {bytes.Length}",
                 nameof(bytes));
+        }
         Name = name;
         DType = dtype;
-        _shape = shape.ToArray();
-        _bytes = bytes;
+        this.shape = shape.ToArray();
+        this.bytes = bytes;
     }
 
     /// <summary>The tensor's key in the file, e.g. <c>conv1.weight</c>.</summary>
@@ -48,13 +50,13 @@ public sealed class TensorData
     public TensorDType DType { get; }
 
     /// <summary>Dimensions, outermost first (row-major), e.g. <c>[32, 1, 3, 3]</c> for a conv weight; empty for a scalar.</summary>
-    public IReadOnlyList<int> Shape => _shape;
+    public IReadOnlyList<int> Shape => shape;
 
     /// <summary>Number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
-    public long ElementCount => _bytes.Length / DType.ElementSize();
+    public long ElementCount => bytes.Length / DType.ElementSize();
 
     /// <summary>The raw little-endian bytes, row-major.</summary>
-    public ReadOnlySpan<byte> Bytes => _bytes.Span;
+    public ReadOnlySpan<byte> Bytes => bytes.Span;
 
     public static TensorData FromFloats(string name, ReadOnlySpan<float> values, params ReadOnlySpan<int> shape) =>
         new(name, TensorDType.F32, shape, MemoryMarshal.AsBytes(values).ToArray());
@@ -82,12 +84,12 @@ public sealed class TensorData
     public ReadOnlySpan<long> AsInt64s() => MemoryMarshal.Cast<byte, long>(BytesOf(TensorDType.I64));
 
     /// <summary>Whether the shape equals <paramref name="shape"/> dimension by dimension.</summary>
-    public bool HasShape(ReadOnlySpan<int> shape) => shape.SequenceEqual(_shape);
+    public bool HasShape(ReadOnlySpan<int> shape) => shape.SequenceEqual(this.shape);
 
     /// <summary>A shape as the safetensors header writes it, e.g. <c>[32,1,3,3]</c>.</summary>
     public static string FormatShape(ReadOnlySpan<int> shape) => "[" + string.Join(",", shape.ToArray()) + "]";
 
-    public override string ToString() => $"{Name} {DType.HeaderName()} {FormatShape(_shape)}";
+    public override string ToString() => $"{Name} {DType.HeaderName()} {FormatShape(shape)}";
 
     /// <summary>The product of the dimensions, or null when one is negative.</summary>
     internal static long? ElementCountOf(ReadOnlySpan<int> shape)
@@ -104,6 +106,6 @@ public sealed class TensorData
 
     private ReadOnlySpan<byte> BytesOf(TensorDType expected) =>
         DType == expected
-            ? _bytes.Span
+            ? bytes.Span
             : throw new InvalidOperationException($"tensor '{Name}' is {DType.HeaderName()}, not {expected.HeaderName()}");
 }

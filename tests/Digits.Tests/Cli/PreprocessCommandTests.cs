@@ -58,8 +58,10 @@ public class PreprocessCommandTests
         string speck = tmp.File("speck.png");
         var pixels = Enumerable.Repeat((byte)240, 400 * 300).ToArray();
         for (int y = 100; y < 105; y++)
+        {
             for (int x = 200; x < 204; x++)
                 pixels[y * 400 + x] = 30;
+        }
         ImageEncoder.SavePng(speck, new GrayImage(400, 300, pixels));
 
         var r = CliRunner.Run("preprocess", speck, "--out", tmp.File("x.png"));

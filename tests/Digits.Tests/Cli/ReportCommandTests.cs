@@ -55,7 +55,9 @@ public class ReportCommandTests
         Assert.Equal(10, charts.Length);
         foreach (string name in (string[])["model-comparison.png", "tuning-svm.png", "learning-curve-cnn-fast.png", "reliability-logreg.png",
             .. ModelNames.Select(n => $"confusion-{n}.png"), .. ModelNames.Select(n => $"mistakes-{n}.png")])
+        {
             Assert.Contains(name, charts);
+        }
         foreach (string chart in charts)
         {
             byte[] bytes = File.ReadAllBytes(Path.Combine(folder, chart));

@@ -8,13 +8,13 @@ public sealed class ContentHashTests : IDisposable
     private static readonly byte[] Content = SampleIdxFile.Content();
     private static readonly byte[] Gzipped = SampleIdxFile.Gzip(Content);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("digits-hash-").FullName;
+    private readonly string folder = Directory.CreateTempSubdirectory("digits-hash-").FullName;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private string Write(string name, byte[] bytes)
     {
-        string path = Path.Combine(_folder, name);
+        string path = Path.Combine(folder, name);
         File.WriteAllBytes(path, bytes);
         return path;
     }

@@ -9,18 +9,18 @@ namespace Digits.Tests.Data;
 /// </summary>
 internal sealed class EditedMnistFolder : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder folder = new();
 
     public EditedMnistFolder()
     {
         foreach (var file in DatasetCatalog.Mnist.Files)
         {
             string real = Directory.GetFiles(TestData.MnistDirectory, file.FileName + "*").Single();
-            File.CreateSymbolicLink(_folder.File(System.IO.Path.GetFileName(real)), real);
+            File.CreateSymbolicLink(folder.File(System.IO.Path.GetFileName(real)), real);
         }
     }
 
-    public string Path => _folder.Path;
+    public string Path => folder.Path;
 
     /// <summary>MNIST's test labels with the first <paramref name="count"/> changed to the next digit.</summary>
     public EditedMnistFolder WithTestLabelsChanged(int count)
@@ -52,12 +52,12 @@ internal sealed class EditedMnistFolder : IDisposable
     public LoadedDataset Load()
         => DatasetStore.Load(new DatasetStore(new DatasetStoreOptions { DataDirectory = Path, AllowDownload = false }).TryLocate(DatasetCatalog.Mnist)!);
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 
     private EditedMnistFolder Replace(DatasetFile file, IdxArray content)
     {
         File.Delete(PathOf(file));
-        IdxWriter.Write(_folder.File(file.FileName), content, gzip: false);
+        IdxWriter.Write(folder.File(file.FileName), content, gzip: false);
         return this;
     }
 }

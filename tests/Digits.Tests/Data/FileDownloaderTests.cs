@@ -10,15 +10,15 @@ public sealed class FileDownloaderTests : IDisposable
     private static readonly byte[] Gzipped = SampleIdxFile.Gzip(Content);
     private static readonly ExpectedContent Expected = new(SampleIdxFile.Sha256(Content), GzipCompressed: true, Content.Length);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("digits-download-").FullName;
-    private readonly HttpClient _http = new();
+    private readonly string folder = Directory.CreateTempSubdirectory("digits-download-").FullName;
+    private readonly HttpClient http = new();
 
-    private string Destination => Path.Combine(_folder, FileName);
+    private string Destination => Path.Combine(folder, FileName);
 
     public void Dispose()
     {
-        _http.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        http.Dispose();
+        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
@@ -28,10 +28,10 @@ public sealed class FileDownloaderTests : IDisposable
         var mirror = new Uri(server.BaseUri, "mnist/");
         var progress = new RecordingProgress();
 
-        await new FileDownloader(_http).DownloadAsync(FileName, [mirror], Destination, Expected, progress);
+        await new FileDownloader(http).DownloadAsync(FileName, [mirror], Destination, Expected, progress);
 
         Assert.Equal(Gzipped, await File.ReadAllBytesAsync(Destination));
-        Assert.Equal([Destination], Directory.GetFiles(_folder));
+        Assert.Equal([Destination], Directory.GetFiles(folder));
         Assert.Equal(["/mnist/" + FileName], server.RequestedPaths);
         Assert.NotEmpty(progress.Reports);
         Assert.Equal(new DownloadProgress(FileName, Gzipped.Length, Gzipped.Length, mirror.ToString()), progress.Reports[^1]);
@@ -43,11 +43,11 @@ public sealed class FileDownloaderTests : IDisposable
         using var missing = LocalHttpServer.Answering(LocalHttpResponse.NotFound());
         using var good = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped));
 
-        await new FileDownloader(_http).DownloadAsync(FileName, [missing.BaseUri, good.BaseUri], Destination, Expected);
+        await new FileDownloader(http).DownloadAsync(FileName, [missing.BaseUri, good.BaseUri], Destination, Expected);
 
         Assert.Equal(Gzipped, await File.ReadAllBytesAsync(Destination));
         Assert.Single(missing.RequestedPaths);
-        Assert.Equal([Destination], Directory.GetFiles(_folder));
+        Assert.Equal([Destination], Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -57,10 +57,10 @@ public sealed class FileDownloaderTests : IDisposable
         using var server = LocalHttpServer.Answering(LocalHttpResponse.Ok(other));
 
         var error = await Assert.ThrowsAsync<DigitsException>(() =>
-            new FileDownloader(_http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected with { DecompressedLength = null }));
+            new FileDownloader(http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected with { DecompressedLength = null }));
 
         Assert.Contains("checksum mismatch (expected " + Expected.Sha256[..12], error.Problem);
-        Assert.Empty(Directory.GetFiles(_folder));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -69,10 +69,10 @@ public sealed class FileDownloaderTests : IDisposable
         using var server = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped));
 
         var error = await Assert.ThrowsAsync<DigitsException>(() =>
-            new FileDownloader(_http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected with { DecompressedLength = 47_040_016 }));
+            new FileDownloader(http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected with { DecompressedLength = 47_040_016 }));
 
         Assert.Contains($"size mismatch (expected 47040016 bytes, got {Content.Length})", error.Problem);
-        Assert.Empty(Directory.GetFiles(_folder));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public sealed class FileDownloaderTests : IDisposable
         using var server = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped[..(Gzipped.Length / 2)]));
 
         var error = await Assert.ThrowsAsync<DigitsException>(() =>
-            new FileDownloader(_http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected));
+            new FileDownloader(http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected));
 
         Assert.Contains("truncated gzip stream", error.Problem);
         Assert.DoesNotContain(".part-", error.Message);
-        Assert.Empty(Directory.GetFiles(_folder));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class FileDownloaderTests : IDisposable
         using var server = LocalHttpServer.Answering(LocalHttpResponse.Ok(Content));
         var raw = new ExpectedContent(SampleIdxFile.Sha256(Content), GzipCompressed: false, Content.Length);
 
-        await new FileDownloader(_http).DownloadAsync("t10k-labels-idx1-ubyte", [server.BaseUri], Destination, raw);
+        await new FileDownloader(http).DownloadAsync("t10k-labels-idx1-ubyte", [server.BaseUri], Destination, raw);
 
         Assert.Equal(Content, await File.ReadAllBytesAsync(Destination));
     }
@@ -105,10 +105,10 @@ public sealed class FileDownloaderTests : IDisposable
         using var server = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped) with { CloseAfterBodyBytes = 100 });
 
         var error = await Assert.ThrowsAsync<DigitsException>(() =>
-            new FileDownloader(_http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected));
+            new FileDownloader(http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected));
 
         Assert.Contains($"body cut short, got 100 of {Gzipped.Length} bytes", error.Problem);
-        Assert.Empty(Directory.GetFiles(_folder));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -117,10 +117,10 @@ public sealed class FileDownloaderTests : IDisposable
         using var cut = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped) with { CloseAfterBodyBytes = 100 });
         using var good = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped));
 
-        await new FileDownloader(_http).DownloadAsync(FileName, [cut.BaseUri, good.BaseUri], Destination, Expected);
+        await new FileDownloader(http).DownloadAsync(FileName, [cut.BaseUri, good.BaseUri], Destination, Expected);
 
         Assert.Equal(Gzipped, await File.ReadAllBytesAsync(Destination));
-        Assert.Equal([Destination], Directory.GetFiles(_folder));
+        Assert.Equal([Destination], Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class FileDownloaderTests : IDisposable
     {
         using var good = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped));
 
-        await new FileDownloader(_http).DownloadAsync(FileName, [LocalHttpServer.RefusingBaseUri(), good.BaseUri], Destination, Expected);
+        await new FileDownloader(http).DownloadAsync(FileName, [LocalHttpServer.RefusingBaseUri(), good.BaseUri], Destination, Expected);
 
         Assert.Equal(Gzipped, await File.ReadAllBytesAsync(Destination));
     }
@@ -142,27 +142,27 @@ public sealed class FileDownloaderTests : IDisposable
         var missingMirror = new Uri(missing.BaseUri, "a/");
 
         var error = await Assert.ThrowsAsync<DigitsException>(() =>
-            new FileDownloader(_http).DownloadAsync(FileName, [missingMirror, cut.BaseUri, refusing], Destination, Expected));
+            new FileDownloader(http).DownloadAsync(FileName, [missingMirror, cut.BaseUri, refusing], Destination, Expected));
 
         Assert.Equal(FileName, error.Subject);
         Assert.StartsWith($"{missingMirror}: HTTP 404 Not Found; {cut.BaseUri}: body cut short, got 10 of {Gzipped.Length} bytes", error.Problem);
         Assert.Contains($"; {refusing}: ", error.Problem);
         Assert.EndsWith("download it by hand and pass --data DIR, or set DIGITS_DATA", error.Problem);
         Assert.DoesNotContain('\n', error.Message);
-        Assert.Empty(Directory.GetFiles(_folder));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
     public async Task Download_gives_up_on_a_mirror_that_stops_sending()
     {
         using var stalled = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped) with { StallAfterBodyBytes = 10 });
-        var downloader = new FileDownloader(_http) { StallTimeout = TimeSpan.FromMilliseconds(200) };
+        var downloader = new FileDownloader(http) { StallTimeout = TimeSpan.FromMilliseconds(200) };
 
         var error = await Assert.ThrowsAsync<DigitsException>(() =>
             downloader.DownloadAsync(FileName, [stalled.BaseUri], Destination, Expected));
 
         Assert.Contains($"{stalled.BaseUri}: no data for 0.2 s", error.Problem);
-        Assert.Empty(Directory.GetFiles(_folder));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -173,15 +173,15 @@ public sealed class FileDownloaderTests : IDisposable
         string[] filesWhenCancelled = [];
         var progress = new RecordingProgress(_ =>
         {
-            filesWhenCancelled = Directory.GetFiles(_folder);
+            filesWhenCancelled = Directory.GetFiles(folder);
             cancellation.Cancel();
         });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            new FileDownloader(_http).DownloadAsync(FileName, [stalled.BaseUri], Destination, Expected, progress, cancellation.Token));
+            new FileDownloader(http).DownloadAsync(FileName, [stalled.BaseUri], Destination, Expected, progress, cancellation.Token));
 
         Assert.Contains(filesWhenCancelled, path => Path.GetFileName(path).StartsWith(FileName + ".part-", StringComparison.Ordinal));
-        Assert.Empty(Directory.GetFiles(_folder));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class FileDownloaderTests : IDisposable
         await File.WriteAllTextAsync(Destination, "an old, broken copy");
         using var server = LocalHttpServer.Answering(LocalHttpResponse.Ok(Gzipped));
 
-        await new FileDownloader(_http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected);
+        await new FileDownloader(http).DownloadAsync(FileName, [server.BaseUri], Destination, Expected);
 
         Assert.Equal(Gzipped, await File.ReadAllBytesAsync(Destination));
     }
@@ -199,7 +199,7 @@ public sealed class FileDownloaderTests : IDisposable
     public async Task Download_rejects_a_mirror_without_a_trailing_slash()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            new FileDownloader(_http).DownloadAsync(FileName, [new Uri("http://127.0.0.1:1/mnist")], Destination, Expected));
+            new FileDownloader(http).DownloadAsync(FileName, [new Uri("http://127.0.0.1:1/mnist")], Destination, Expected));
 
         Assert.Equal("mirrors", error.ParamName);
     }

@@ -33,19 +33,19 @@ public sealed class LocalHttpServer : IDisposable
     /// <summary>Longest request head accepted, in bytes; the downloader's GETs are a few hundred.</summary>
     private const int MaxRequestHeadBytes = 16 * 1024;
 
-    private readonly Func<string, LocalHttpResponse> _route;
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentQueue<string> _requestedPaths = new();
-    private readonly Task _acceptLoop;
+    private readonly Func<string, LocalHttpResponse> route;
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly ConcurrentQueue<string> requestedPaths = new();
+    private readonly Task acceptLoop;
 
     /// <param name="route">Maps a request path such as <c>/mnist/train-labels-idx1-ubyte.gz</c> to the response.</param>
     public LocalHttpServer(Func<string, LocalHttpResponse> route)
     {
-        _route = route;
-        _listener.Start();
-        BaseUri = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _acceptLoop = AcceptLoopAsync();
+        this.route = route;
+        listener.Start();
+        BaseUri = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+        acceptLoop = AcceptLoopAsync();
     }
 
     /// <summary>A server that answers every path with <paramref name="response"/>.</summary>
@@ -55,7 +55,7 @@ public sealed class LocalHttpServer : IDisposable
     public Uri BaseUri { get; }
 
     /// <summary>The paths requested so far, in order of arrival.</summary>
-    public IReadOnlyList<string> RequestedPaths => [.. _requestedPaths];
+    public IReadOnlyList<string> RequestedPaths => [.. requestedPaths];
 
     /// <summary>
     /// A base URI on 127.0.0.1 where nothing listens, so connecting is refused: a port the OS just handed out and took back.
@@ -71,10 +71,10 @@ public sealed class LocalHttpServer : IDisposable
 
     public void Dispose()
     {
-        _stopping.Cancel();
-        _listener.Stop();
-        _acceptLoop.Wait(TimeSpan.FromSeconds(5));
-        _stopping.Dispose();
+        stopping.Cancel();
+        listener.Stop();
+        acceptLoop.Wait(TimeSpan.FromSeconds(5));
+        stopping.Dispose();
     }
 
     private async Task AcceptLoopAsync()
@@ -84,8 +84,8 @@ public sealed class LocalHttpServer : IDisposable
         {
             while (true)
             {
-                var client = await _listener.AcceptTcpClientAsync(_stopping.Token);
-                connections.Add(ServeAsync(client, _stopping.Token));
+                var client = await listener.AcceptTcpClientAsync(stopping.Token);
+                connections.Add(ServeAsync(client, stopping.Token));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -107,8 +107,8 @@ public sealed class LocalHttpServer : IDisposable
                 {
                     return;
                 }
-                _requestedPaths.Enqueue(path);
-                var response = _route(path);
+                requestedPaths.Enqueue(path);
+                var response = route(path);
                 string head = $"HTTP/1.1 {response.StatusCode} {response.ReasonPhrase}\r\n" +
                               $"Content-Length: {response.Body.Length}\r\n" +
                               "Content-Type: application/octet-stream\r\n" +

@@ -9,18 +9,19 @@ namespace Digits.Tests.Evaluation;
 /// </summary>
 public sealed class ChartTests : IDisposable
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("digits-charts-");
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("digits-charts-");
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => folder.Delete(recursive: true);
 
-    private string PathFor(string name) => Path.Combine(_folder.FullName, name);
+    private string PathFor(string name) => Path.Combine(folder.FullName, name);
 
     private static ConfusionMatrix DigitMatrix()
     {
         var matrix = new ConfusionMatrix(Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray());
         for (int t = 0; t < 10; t++)
         {
-            for (int i = 0; i < 100; i++) matrix.Add(t, t);
+            for (int i = 0; i < 100; i++)
+                matrix.Add(t, t);
             matrix.Add(t, (t + 1) % 10);
         }
         return matrix;
@@ -38,8 +39,10 @@ public sealed class ChartTests : IDisposable
     {
         var colours = new HashSet<uint>();
         for (int y = 0; y < bitmap.Height; y += 3)
+        {
             for (int x = 0; x < bitmap.Width; x += 3)
                 colours.Add((uint)bitmap.GetPixel(x, y));
+        }
         return colours.Count;
     }
 
@@ -48,11 +51,14 @@ public sealed class ChartTests : IDisposable
     {
         int dark = 0;
         for (int y = 0; y < 40; y++)
+        {
             for (int x = bitmap.Width / 4; x < bitmap.Width * 3 / 4; x++)
             {
                 var pixel = bitmap.GetPixel(x, y);
-                if (pixel.Red < 90 && pixel.Green < 90 && pixel.Blue < 90) dark++;
+                if (pixel.Red < 90 && pixel.Green < 90 && pixel.Blue < 90)
+                    dark++;
             }
+        }
         return dark;
     }
 
@@ -101,11 +107,14 @@ public sealed class ChartTests : IDisposable
         using var bitmap = Decode(path);
         int count = 0;
         for (int y = 0; y < bitmap.Height; y++)
+        {
             for (int x = (int)(from * bitmap.Width); x < (int)(to * bitmap.Width); x++)
             {
                 var p = bitmap.GetPixel(x, y);
-                if (Math.Abs(p.Red - colour.R) + Math.Abs(p.Green - colour.G) + Math.Abs(p.Blue - colour.B) < 30) count++;
+                if (Math.Abs(p.Red - colour.R) + Math.Abs(p.Green - colour.G) + Math.Abs(p.Blue - colour.B) < 30)
+                    count++;
             }
+        }
         return count;
     }
 
@@ -321,8 +330,9 @@ public sealed class ChartTests : IDisposable
 
         ConfusionMatrixChart.Save(DigitMatrix(), path, "replaced", width: 400, height: 400);
 
-        using (var bitmap = Decode(path)) Assert.Equal(400, bitmap.Width);
-        Assert.Equal(["confusion.png"], _folder.GetFiles().Select(f => f.Name));
+        using (var bitmap = Decode(path))
+            Assert.Equal(400, bitmap.Width);
+        Assert.Equal(["confusion.png"], folder.GetFiles().Select(f => f.Name));
     }
 
     [Fact]
@@ -335,6 +345,6 @@ public sealed class ChartTests : IDisposable
         var error = Assert.Throws<DigitsException>(() => ConfusionMatrixChart.Save(DigitMatrix(), path, "x"));
 
         Assert.Equal(path, error.Subject);
-        Assert.Equal(["not-a-folder"], _folder.GetFiles().Select(f => f.Name));
+        Assert.Equal(["not-a-folder"], folder.GetFiles().Select(f => f.Name));
     }
 }

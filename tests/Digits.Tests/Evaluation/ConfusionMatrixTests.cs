@@ -11,7 +11,8 @@ public class ConfusionMatrixTests
         var matrix = new ConfusionMatrix(["0", "1", "2"]);
         byte[] truth = [0, 0, 0, 1, 1, 2, 2];
         byte[] predicted = [0, 0, 1, 1, 1, 0, 1];
-        for (int i = 0; i < truth.Length; i++) matrix.Add(truth[i], predicted[i]);
+        for (int i = 0; i < truth.Length; i++)
+            matrix.Add(truth[i], predicted[i]);
         return matrix;
     }
 

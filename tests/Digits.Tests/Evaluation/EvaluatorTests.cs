@@ -33,7 +33,8 @@ public class EvaluatorTests
     private static byte[] Images(params byte[] firstPixels)
     {
         var images = new byte[firstPixels.Length * ImageBytes];
-        for (int i = 0; i < firstPixels.Length; i++) images[i * ImageBytes] = firstPixels[i];
+        for (int i = 0; i < firstPixels.Length; i++)
+            images[i * ImageBytes] = firstPixels[i];
         return images;
     }
 

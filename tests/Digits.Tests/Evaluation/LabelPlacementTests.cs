@@ -21,8 +21,10 @@ public class LabelPlacementTests
     private static void AssertPairwiseDisjoint(Placement[] placements)
     {
         for (int i = 0; i < placements.Length; i++)
+        {
             for (int j = i + 1; j < placements.Length; j++)
                 Assert.False(placements[i].Box.Inflate(Gap).Overlaps(placements[j].Box), $"labels {i} and {j} overlap: {placements[i].Box} and {placements[j].Box}");
+        }
     }
 
     private static void AssertClearOf(Placement[] placements, IReadOnlyList<Obstacle> obstacles)

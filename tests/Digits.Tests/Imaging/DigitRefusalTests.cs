@@ -16,9 +16,13 @@ public class DigitRefusalTests(ITestOutputHelper output)
         for (int i = 0; i < pixels.Length; i++)
             pixels[i] = (byte)Math.Clamp(paper + noise * Gaussian(rng), 0, 255);
         for (int y = -radius; y <= radius; y++)
+        {
             for (int x = -radius; x <= radius; x++)
+            {
                 if (x * x + y * y <= radius * radius)
                     pixels[(height / 3 + y) * width + width / 2 + x] = speck;
+            }
+        }
         return new GrayImage(width, height, pixels);
     }
 

@@ -16,8 +16,10 @@ internal static class HandMadeFiles
         w.Write(40); w.Write(width); w.Write(height); w.Write((short)1); w.Write((short)24);
         w.Write(0); w.Write(rowBytes * height); w.Write(2835); w.Write(2835); w.Write(0); w.Write(0);
         for (int y = 0; y < height; y++)
+        {
             for (int x = 0; x < width; x++)
                 bmp.AsSpan(54 + (height - 1 - y) * rowBytes + x * 3, 3).Fill(gray(x, y));
+        }
         return bmp;
     }
 
@@ -50,9 +52,13 @@ internal static class HandMadeFiles
             codes.Add(5);
             var data = new byte[(codes.Count * 3 + 7) / 8];
             for (int c = 0; c < codes.Count; c++)
+            {
                 for (int bit = 0; bit < 3; bit++)
+                {
                     if ((codes[c] >> bit & 1) != 0)
                         data[(c * 3 + bit) / 8] |= (byte)(1 << ((c * 3 + bit) % 8));
+                }
+            }
             foreach (var block in data.Chunk(255))
             {
                 w.Write((byte)block.Length);

@@ -17,8 +17,10 @@ public sealed class ImageDecoderTests : IDisposable
     {
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         for (int y = 0; y < height; y++)
+        {
             for (int x = 0; x < width; x++)
                 bitmap.SetPixel(x, y, colour(x, y));
+        }
         return bitmap;
     }
 

@@ -29,8 +29,10 @@ public sealed class ImageEncoderTests : IDisposable
 
         Assert.Equal((15, 9), (big.Width, big.Height));
         for (int y = 0; y < 9; y++)
+        {
             for (int x = 0; x < 15; x++)
                 Assert.Equal(Sample()[x / 3, y / 3], big[x, y]);
+        }
     }
 
     [Fact]

@@ -81,8 +81,10 @@ public class SampleImagesTests
     static string SamplesFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
             if (File.Exists(Path.Combine(dir.FullName, "Digits.slnx")))
                 return Path.Combine(dir.FullName, "samples");
+        }
         throw new DirectoryNotFoundException($"no Digits.slnx above {AppContext.BaseDirectory}");
     }
 }

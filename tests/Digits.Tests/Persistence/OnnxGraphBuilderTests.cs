@@ -153,8 +153,10 @@ public class OnnxGraphBuilderTests
 
         var transposed = new float[12 * 7];
         for (int i = 0; i < 7; i++)
-        for (int j = 0; j < 12; j++)
-            transposed[j * 7 + i] = w.Data[i * 12 + j];
+        {
+            for (int j = 0; j < 12; j++)
+                transposed[j * 7 + i] = w.Data[i * 12 + j];
+        }
         var matmul = new OnnxGraphBuilder("matmul");
         string product = matmul.MatMul(matmul.Input("input", -1, 12), matmul.Initializer("wT", transposed, 12, 7));
         matmul.Output(matmul.Add(product, Weight(matmul, "b", b)), "output", -1, 7);

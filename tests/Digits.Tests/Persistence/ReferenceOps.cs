@@ -27,21 +27,31 @@ internal static class ReferenceOps
         int oh = (h + 2 * pad - kh) / stride + 1, ow = (wd + 2 * pad - kw) / stride + 1;
         var y = new float[n * o * oh * ow];
         for (int ni = 0; ni < n; ni++)
-        for (int oi = 0; oi < o; oi++)
-        for (int r = 0; r < oh; r++)
-        for (int q = 0; q < ow; q++)
         {
-            double sum = b?.Data[oi] ?? 0;
-            for (int ci = 0; ci < c; ci++)
-            for (int i = 0; i < kh; i++)
-            for (int j = 0; j < kw; j++)
+            for (int oi = 0; oi < o; oi++)
             {
-                int yy = r * stride + i - pad, xx = q * stride + j - pad;
-                if (yy < 0 || yy >= h || xx < 0 || xx >= wd)
-                    continue;
-                sum += (double)x.Data[((ni * c + ci) * h + yy) * wd + xx] * w.Data[((oi * c + ci) * kh + i) * kw + j];
+                for (int r = 0; r < oh; r++)
+                {
+                    for (int q = 0; q < ow; q++)
+                    {
+                        double sum = b?.Data[oi] ?? 0;
+                        for (int ci = 0; ci < c; ci++)
+                        {
+                            for (int i = 0; i < kh; i++)
+                            {
+                                for (int j = 0; j < kw; j++)
+                                {
+                                    int yy = r * stride + i - pad, xx = q * stride + j - pad;
+                                    if (yy < 0 || yy >= h || xx < 0 || xx >= wd)
+                                        continue;
+                                    sum += (double)x.Data[((ni * c + ci) * h + yy) * wd + xx] * w.Data[((oi * c + ci) * kh + i) * kw + j];
+                                }
+                            }
+                        }
+                        y[((ni * o + oi) * oh + r) * ow + q] = (float)sum;
+                    }
+                }
             }
-            y[((ni * o + oi) * oh + r) * ow + q] = (float)sum;
         }
         return new RefTensor(y, [n, o, oh, ow]);
     }
@@ -53,22 +63,28 @@ internal static class ReferenceOps
         int oh = (h + 2 * pad - kernel) / stride + 1, ow = (w + 2 * pad - kernel) / stride + 1;
         var y = new float[n * c * oh * ow];
         for (int nc = 0; nc < n * c; nc++)
-        for (int r = 0; r < oh; r++)
-        for (int q = 0; q < ow; q++)
         {
-            double acc = max ? double.NegativeInfinity : 0;
-            int count = 0;
-            for (int i = 0; i < kernel; i++)
-            for (int j = 0; j < kernel; j++)
+            for (int r = 0; r < oh; r++)
             {
-                int yy = r * stride + i - pad, xx = q * stride + j - pad;
-                if (yy < 0 || yy >= h || xx < 0 || xx >= w)
-                    continue;
-                float v = x.Data[(nc * h + yy) * w + xx];
-                acc = max ? Math.Max(acc, v) : acc + v;
-                count++;
+                for (int q = 0; q < ow; q++)
+                {
+                    double acc = max ? double.NegativeInfinity : 0;
+                    int count = 0;
+                    for (int i = 0; i < kernel; i++)
+                    {
+                        for (int j = 0; j < kernel; j++)
+                        {
+                            int yy = r * stride + i - pad, xx = q * stride + j - pad;
+                            if (yy < 0 || yy >= h || xx < 0 || xx >= w)
+                                continue;
+                            float v = x.Data[(nc * h + yy) * w + xx];
+                            acc = max ? Math.Max(acc, v) : acc + v;
+                            count++;
+                        }
+                    }
+                    y[(nc * oh + r) * ow + q] = (float)(max ? acc : acc / count);
+                }
             }
-            y[(nc * oh + r) * ow + q] = (float)(max ? acc : acc / count);
         }
         return new RefTensor(y, [n, c, oh, ow]);
     }
@@ -91,12 +107,14 @@ internal static class ReferenceOps
         int m = a.Shape[0], k = a.Shape[1], n = w.Shape[0];
         var y = new float[m * n];
         for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++)
         {
-            double sum = c?.Data[j] ?? 0;
-            for (int p = 0; p < k; p++)
-                sum += (double)a.Data[i * k + p] * w.Data[j * k + p];
-            y[i * n + j] = (float)sum;
+            for (int j = 0; j < n; j++)
+            {
+                double sum = c?.Data[j] ?? 0;
+                for (int p = 0; p < k; p++)
+                    sum += (double)a.Data[i * k + p] * w.Data[j * k + p];
+                y[i * n + j] = (float)sum;
+            }
         }
         return new RefTensor(y, [m, n]);
     }

@@ -12,14 +12,14 @@ public sealed class KernelCache
 {
     private const int None = -1;
 
-    private readonly float[]?[] _slots;
-    private readonly int[] _slotOf;
-    private readonly int[] _indexOf;
-    private readonly int[] _newer;
-    private readonly int[] _older;
-    private int _newest = None;
-    private int _oldest = None;
-    private int _used;
+    private readonly float[]?[] slots;
+    private readonly int[] slotOf;
+    private readonly int[] indexOf;
+    private readonly int[] newer;
+    private readonly int[] older;
+    private int newest = None;
+    private int oldest = None;
+    private int used;
 
     /// <param name="rowCount">How many rows the matrix has (row indices are 0 to rowCount−1).</param>
     /// <param name="rowLength">Floats per row.</param>
@@ -31,12 +31,12 @@ public sealed class KernelCache
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         RowLength = rowLength;
         Capacity = (int)Math.Clamp(maxBytes / (sizeof(float) * (long)rowLength), Math.Min(2, rowCount), rowCount);
-        _slots = new float[Capacity][];
-        _indexOf = new int[Capacity];
-        _newer = new int[Capacity];
-        _older = new int[Capacity];
-        _slotOf = new int[rowCount];
-        Array.Fill(_slotOf, None);
+        slots = new float[Capacity][];
+        indexOf = new int[Capacity];
+        newer = new int[Capacity];
+        older = new int[Capacity];
+        slotOf = new int[rowCount];
+        Array.Fill(slotOf, None);
     }
 
     /// <summary>The most rows held at once.</summary>
@@ -45,7 +45,7 @@ public sealed class KernelCache
     public int RowLength { get; }
 
     /// <summary>How many rows are held now.</summary>
-    public int Count => _used;
+    public int Count => used;
 
     /// <summary>Lookups that found their row.</summary>
     public long Hits { get; private set; }
@@ -54,12 +54,12 @@ public sealed class KernelCache
     public long Misses { get; private set; }
 
     /// <summary>Whether row <paramref name="index"/> is held, without counting a lookup or changing its age.</summary>
-    public bool Contains(int index) => _slotOf[index] != None;
+    public bool Contains(int index) => slotOf[index] != None;
 
     /// <summary>Finds row <paramref name="index"/> and marks it most recently used.</summary>
     public bool TryGet(int index, out float[] row)
     {
-        int slot = _slotOf[index];
+        int slot = slotOf[index];
         if (slot == None)
         {
             Misses++;
@@ -68,7 +68,7 @@ public sealed class KernelCache
         }
         Hits++;
         MoveToNewest(slot);
-        row = _slots[slot]!;
+        row = slots[slot]!;
         return true;
     }
 
@@ -80,29 +80,29 @@ public sealed class KernelCache
     /// <exception cref="InvalidOperationException">The row is already held.</exception>
     public float[] Insert(int index)
     {
-        if (_slotOf[index] != None)
+        if (slotOf[index] != None)
             throw new InvalidOperationException($"row {index} is already cached");
         int slot;
-        if (_used < Capacity)
+        if (used < Capacity)
         {
-            slot = _used++;
-            _slots[slot] = new float[RowLength];
+            slot = used++;
+            slots[slot] = new float[RowLength];
         }
         else
         {
-            slot = _oldest;
+            slot = oldest;
             Unlink(slot);
-            _slotOf[_indexOf[slot]] = None;
+            slotOf[indexOf[slot]] = None;
         }
-        _indexOf[slot] = index;
-        _slotOf[index] = slot;
+        indexOf[slot] = index;
+        slotOf[index] = slot;
         LinkAsNewest(slot);
-        return _slots[slot]!;
+        return slots[slot]!;
     }
 
     private void MoveToNewest(int slot)
     {
-        if (slot == _newest)
+        if (slot == newest)
             return;
         Unlink(slot);
         LinkAsNewest(slot);
@@ -110,17 +110,25 @@ public sealed class KernelCache
 
     private void Unlink(int slot)
     {
-        int newer = _newer[slot], older = _older[slot];
-        if (newer != None) _older[newer] = older; else _newest = older;
-        if (older != None) _newer[older] = newer; else _oldest = newer;
+        int newer = this.newer[slot], older = this.older[slot];
+        if (newer != None)
+            this.older[newer] = older;
+        else
+            newest = older;
+        if (older != None)
+            this.newer[older] = newer;
+        else
+            oldest = newer;
     }
 
     private void LinkAsNewest(int slot)
     {
-        _newer[slot] = None;
-        _older[slot] = _newest;
-        if (_newest != None) _newer[_newest] = slot;
-        _newest = slot;
-        if (_oldest == None) _oldest = slot;
+        newer[slot] = None;
+        older[slot] = newest;
+        if (newest != None)
+            newer[newest] = slot;
+        newest = slot;
+        if (oldest == None)
+            oldest = slot;
     }
 }

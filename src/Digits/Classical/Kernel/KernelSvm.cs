@@ -27,13 +27,13 @@ public sealed class KernelSvm : IPersistableModel
     /// <summary>Test images per kernel GEMM in <see cref="Predict"/>: bounds the kernel block to batch × m floats.</summary>
     private const int PredictBatch = 512;
 
-    private readonly byte[] _supportVectors;
-    private readonly float[] _supportFeatures;
-    private readonly float[] _supportNorms;
-    private readonly float[] _coefficients;
-    private readonly double[] _rho;
-    private readonly PlattSigmoid[] _sigmoids;
-    private readonly int[] _pairClasses;
+    private readonly byte[] supportVectors;
+    private readonly float[] supportFeatures;
+    private readonly float[] supportNorms;
+    private readonly float[] coefficients;
+    private readonly double[] rho;
+    private readonly PlattSigmoid[] sigmoids;
+    private readonly int[] pairClasses;
 
     internal KernelSvm(SvmKernel kernel, bool deskew, IReadOnlyList<string> labels, byte[] supportVectors,
         float[] coefficients, double[] rho, PlattSigmoid[] sigmoids, int[] pairClasses)
@@ -48,14 +48,14 @@ public sealed class KernelSvm : IPersistableModel
         Kernel = kernel;
         Preprocessing = new Preprocessing(deskew);
         Labels = labels;
-        _supportVectors = supportVectors;
-        _supportFeatures = SvmInputs.ToFeatures(supportVectors);
-        _supportNorms = new float[SupportVectorCount];
-        SvmKernel.SquaredNorms(_supportFeatures, SupportVectorCount, SvmInputs.PixelsPerImage, _supportNorms);
-        _coefficients = coefficients;
-        _rho = rho;
-        _sigmoids = sigmoids;
-        _pairClasses = pairClasses;
+        this.supportVectors = supportVectors;
+        supportFeatures = SvmInputs.ToFeatures(supportVectors);
+        supportNorms = new float[SupportVectorCount];
+        SvmKernel.SquaredNorms(supportFeatures, SupportVectorCount, SvmInputs.PixelsPerImage, supportNorms);
+        this.coefficients = coefficients;
+        this.rho = rho;
+        this.sigmoids = sigmoids;
+        this.pairClasses = pairClasses;
     }
 
     public string Name => ModelKind.Svm;
@@ -73,23 +73,23 @@ public sealed class KernelSvm : IPersistableModel
     /// <summary>Size of the union of all pairs' support vectors.</summary>
     public int SupportVectorCount { get; }
 
-    public int PairCount => _rho.Length;
+    public int PairCount => rho.Length;
 
     public string Architecture => string.Create(CultureInfo.InvariantCulture,
         $"{{{Kernel.ParametersJson()}, \"classes\": {Labels.Count}, \"pairs\": {PairCount}, \"support_vectors\": {SupportVectorCount}, \"features\": {SvmInputs.PixelsPerImage}}}");
 
     public IEnumerable<TensorData> Tensors()
     {
-        yield return TensorData.FromBytes("support_vectors", _supportVectors, SupportVectorCount, SvmInputs.PixelsPerImage);
-        yield return TensorData.FromFloats("dual_coef", _coefficients, SupportVectorCount, PairCount);
-        yield return TensorData.FromDoubles("rho", _rho, PairCount);
+        yield return TensorData.FromBytes("support_vectors", supportVectors, SupportVectorCount, SvmInputs.PixelsPerImage);
+        yield return TensorData.FromFloats("dual_coef", coefficients, SupportVectorCount, PairCount);
+        yield return TensorData.FromDoubles("rho", rho, PairCount);
         var a = new double[PairCount];
         var b = new double[PairCount];
         for (int p = 0; p < PairCount; p++)
-            (a[p], b[p]) = (_sigmoids[p].A, _sigmoids[p].B);
+            (a[p], b[p]) = (sigmoids[p].A, sigmoids[p].B);
         yield return TensorData.FromDoubles("prob_a", a, PairCount);
         yield return TensorData.FromDoubles("prob_b", b, PairCount);
-        yield return TensorData.FromInt32s("pair_classes", _pairClasses, PairCount, 2);
+        yield return TensorData.FromInt32s("pair_classes", pairClasses, PairCount, 2);
     }
 
     /// <summary>Rebuilds a model saved with <see cref="Tensors"/>; its predictions are bit-identical.</summary>
@@ -159,13 +159,13 @@ public sealed class KernelSvm : IPersistableModel
             }
             else
             {
-                Kernel.Block(features, norms, rows, _supportFeatures, _supportNorms, m, d, kernelBlock, parallel: true);
-                Gemm.Multiply(false, false, rows, pairs, m, 1f, kernelBlock, m, _coefficients, pairs, 0f, block, pairs);
+                Kernel.Block(features, norms, rows, supportFeatures, supportNorms, m, d, kernelBlock, parallel: true);
+                Gemm.Multiply(false, false, rows, pairs, m, 1f, kernelBlock, m, coefficients, pairs, 0f, block, pairs);
             }
             for (int r = 0; r < rows; r++)
             {
                 for (int p = 0; p < pairs; p++)
-                    block[r * pairs + p] -= (float)_rho[p];
+                    block[r * pairs + p] -= (float)rho[p];
             }
         }
     }
@@ -185,8 +185,8 @@ public sealed class KernelSvm : IPersistableModel
         {
             for (int p = 0; p < pairs; p++)
             {
-                int first = _pairClasses[2 * p], second = _pairClasses[2 * p + 1];
-                double r = Math.Clamp(_sigmoids[p].Probability(decisions[i * pairs + p]), minProbability, 1 - minProbability);
+                int first = pairClasses[2 * p], second = pairClasses[2 * p + 1];
+                double r = Math.Clamp(sigmoids[p].Probability(decisions[i * pairs + p]), minProbability, 1 - minProbability);
                 pairwise[first * k + second] = r;
                 pairwise[second * k + first] = 1 - r;
             }
@@ -210,7 +210,7 @@ public sealed class KernelSvm : IPersistableModel
         {
             votes.Clear();
             for (int p = 0; p < pairs; p++)
-                votes[decisions[i * pairs + p] > 0 ? _pairClasses[2 * p] : _pairClasses[2 * p + 1]]++;
+                votes[decisions[i * pairs + p] > 0 ? pairClasses[2 * p] : pairClasses[2 * p + 1]]++;
             int best = 0;
             for (int c = 1; c < k; c++)
             {

@@ -24,14 +24,14 @@ namespace Digits.Classical;
 /// </remarks>
 public sealed class KernelSvmTrainer : Training.ITrainer
 {
-    private readonly KernelSvmOptions _options;
+    private readonly KernelSvmOptions options;
 
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
     public KernelSvmTrainer(KernelSvmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _options = options;
+        this.options = options;
     }
 
     string Training.ITrainer.Name => Persistence.ModelKind.Svm;
@@ -68,9 +68,9 @@ public sealed class KernelSvmTrainer : Training.ITrainer
                 throw new DigitsException("training data", $"class {c} has no images");
         }
 
-        byte[] prepared = SvmInputs.Prepare(data.Pixels, data.Count, _options.Deskew).ToArray();
+        byte[] prepared = SvmInputs.Prepare(data.Pixels, data.Count, options.Deskew).ToArray();
         (KernelSvm model, int[] support) = FitPrepared(data, prepared, members, cancellationToken);
-        if (!_options.VirtualSupportVectors)
+        if (!options.VirtualSupportVectors)
             return model;
         var virtualSet = VirtualSupportVectors.Create(prepared, data.Labels, support, data.Rows, data.Cols, k);
         return FitPrepared(virtualSet, virtualSet.Pixels, ClassMembers(virtualSet), cancellationToken).Model;
@@ -93,7 +93,7 @@ public sealed class KernelSvmTrainer : Training.ITrainer
     {
         int k = data.ClassCount;
         float[] features = SvmInputs.ToFeatures(prepared);
-        var kernel = _options.CreateKernel();
+        var kernel = options.CreateKernel();
         int pairCount = k * (k - 1) / 2;
         var pairs = new (int First, int Second)[pairCount];
         for (int a = 0, p = 0; a < k; a++)
@@ -101,8 +101,8 @@ public sealed class KernelSvmTrainer : Training.ITrainer
             for (int b = a + 1; b < k; b++)
                 pairs[p++] = (a, b);
         }
-        int workers = Math.Min(_options.Threads ?? Tensors.WorkerPool.Threads, pairCount);
-        long cacheBytes = _options.CacheBytes / workers;
+        int workers = Math.Min(options.Threads ?? Tensors.WorkerPool.Threads, pairCount);
+        long cacheBytes = options.CacheBytes / workers;
         var results = new PairResult[pairCount];
         var order = new int[pairCount];
         for (int p = 0; p < pairCount; p++)
@@ -174,11 +174,11 @@ public sealed class KernelSvmTrainer : Training.ITrainer
                 destination[c] = source[columns[c]];
         }
         var q = new SignedKernelMatrix(kernel, pairFeatures, d, labels, cacheBytes, parallelGemm);
-        var solution = new SmoSolver(q, labels, _options.C, _options.Tolerance, _options.Shrinking, _options.BlockRows).Solve(cancellationToken);
-        double[] calibration = _options.ProbabilityFolds == 0
+        var solution = new SmoSolver(q, labels, options.C, options.Tolerance, options.Shrinking, options.BlockRows).Solve(cancellationToken);
+        double[] calibration = options.ProbabilityFolds == 0
             ? solution.TrainingDecisions
-            : CrossValidatedDecisions.Compute(kernel, pairFeatures, d, labels, _options.ProbabilityFolds,
-                Rng.Derive(_options.Seed, (ulong)pair), _options, cacheBytes, parallelGemm, cancellationToken);
+            : CrossValidatedDecisions.Compute(kernel, pairFeatures, d, labels, options.ProbabilityFolds,
+                Rng.Derive(options.Seed, (ulong)pair), options, cacheBytes, parallelGemm, cancellationToken);
         var sigmoid = PlattSigmoid.Fit(calibration, labels);
         return new PairResult(indices, solution, sigmoid, q.RowsComputed);
     }
@@ -263,6 +263,6 @@ public sealed class KernelSvmTrainer : Training.ITrainer
         var labels = data.ClassCount == ModelMetadata.DigitLabels.Count
             ? ModelMetadata.DigitLabels
             : Enumerable.Range(0, data.ClassCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return (new KernelSvm(kernel, _options.Deskew, labels, supportVectors, coefficients, rho, sigmoids, pairClasses), support);
+        return (new KernelSvm(kernel, options.Deskew, labels, supportVectors, coefficients, rho, sigmoids, pairClasses), support);
     }
 }

@@ -8,17 +8,17 @@ namespace Digits.Classical;
 /// </summary>
 public sealed class PairwiseCoupling
 {
-    private readonly int _k;
-    private readonly double[] _q;
-    private readonly double[] _qp;
+    private readonly int k;
+    private readonly double[] q;
+    private readonly double[] qp;
 
     /// <param name="classCount">k ≥ 2.</param>
     public PairwiseCoupling(int classCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
-        _k = classCount;
-        _q = new double[classCount * classCount];
-        _qp = new double[classCount];
+        k = classCount;
+        q = new double[classCount * classCount];
+        qp = new double[classCount];
     }
 
     /// <summary>
@@ -27,8 +27,8 @@ public sealed class PairwiseCoupling
     /// </summary>
     public void Couple(ReadOnlySpan<double> pairwise, Span<double> probabilities)
     {
-        int k = _k;
-        double[] q = _q, qp = _qp;
+        int k = this.k;
+        double[] q = this.q, qp = this.qp;
         for (int t = 0; t < k; t++)
         {
             probabilities[t] = 1.0 / k;

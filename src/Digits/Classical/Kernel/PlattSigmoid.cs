@@ -28,7 +28,10 @@ public readonly record struct PlattSigmoid(double A, double B)
         double positives = 0, negatives = 0;
         foreach (sbyte y in labels)
         {
-            if (y > 0) positives++; else negatives++;
+            if (y > 0)
+                positives++;
+            else
+                negatives++;
         }
         double high = (positives + 1.0) / (positives + 2.0), low = 1.0 / (negatives + 2.0);
         double a = 0.0, b = Math.Log((negatives + 1.0) / (positives + 1.0));

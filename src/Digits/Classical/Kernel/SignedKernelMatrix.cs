@@ -11,17 +11,17 @@ namespace Digits.Classical;
 /// <remarks>Not thread-safe: each solver owns one. Rows are always full length (all n points).</remarks>
 public sealed class SignedKernelMatrix
 {
-    private readonly SvmKernel _kernel;
-    private readonly float[] _features;
-    private readonly float[] _norms;
-    private readonly float[] _labels;
-    private readonly float[] _negatedLabels;
-    private readonly KernelCache _cache;
-    private readonly bool _parallel;
-    private readonly int[] _missing;
-    private float[] _blockFeatures = [];
-    private float[] _blockNorms = [];
-    private float[] _blockValues = [];
+    private readonly SvmKernel kernel;
+    private readonly float[] features;
+    private readonly float[] norms;
+    private readonly float[] labels;
+    private readonly float[] negatedLabels;
+    private readonly KernelCache cache;
+    private readonly bool parallel;
+    private readonly int[] missing;
+    private float[] blockFeatures = [];
+    private float[] blockNorms = [];
+    private float[] blockValues = [];
 
     /// <param name="features">n points of <paramref name="dimension"/> floats, row-major; kept, not copied.</param>
     /// <param name="labels">+1 or −1 per point.</param>
@@ -35,28 +35,28 @@ public sealed class SignedKernelMatrix
         int n = labels.Length;
         if ((long)n * dimension != features.Length)
             throw new ArgumentException($"{n} labels need {(long)n * dimension} features, found {features.Length}", nameof(features));
-        _kernel = kernel;
-        _features = features;
+        this.kernel = kernel;
+        this.features = features;
         Dimension = dimension;
-        _norms = new float[n];
-        SvmKernel.SquaredNorms(features, n, dimension, _norms);
-        _labels = new float[n];
-        _negatedLabels = new float[n];
+        norms = new float[n];
+        SvmKernel.SquaredNorms(features, n, dimension, norms);
+        this.labels = new float[n];
+        negatedLabels = new float[n];
         Diagonal = new double[n];
         for (int i = 0; i < n; i++)
         {
             if (labels[i] is not (1 or -1))
                 throw new ArgumentException($"label {labels[i]} at {i} is not +1 or -1", nameof(labels));
-            _labels[i] = labels[i];
-            _negatedLabels[i] = -labels[i];
-            Diagonal[i] = kernel.SelfValue(_norms[i]);
+            this.labels[i] = labels[i];
+            negatedLabels[i] = -labels[i];
+            Diagonal[i] = kernel.SelfValue(norms[i]);
         }
-        _cache = new KernelCache(n, n, cacheBytes);
-        _parallel = parallel;
-        _missing = new int[n];
+        cache = new KernelCache(n, n, cacheBytes);
+        this.parallel = parallel;
+        missing = new int[n];
     }
 
-    public int Count => _norms.Length;
+    public int Count => norms.Length;
 
     public int Dimension { get; }
 
@@ -67,22 +67,22 @@ public sealed class SignedKernelMatrix
     /// The most rows a block may hold, so that filling a block never evicts the row the caller is using (one less than
     /// the cache capacity; 1 for a one-point problem).
     /// </summary>
-    public int MaxBlockRows => Math.Max(1, _cache.Capacity - 1);
+    public int MaxBlockRows => Math.Max(1, cache.Capacity - 1);
 
     /// <summary>Rows computed so far (cache misses filled), for diagnostics.</summary>
     public long RowsComputed { get; private set; }
 
-    public KernelCache Cache => _cache;
+    public KernelCache Cache => cache;
 
-    public bool IsCached(int index) => _cache.Contains(index);
+    public bool IsCached(int index) => cache.Contains(index);
 
     /// <summary>Row <paramref name="index"/> of Q (n floats), computed alone if it is not cached.</summary>
     public ReadOnlySpan<float> Row(int index)
     {
-        if (_cache.TryGet(index, out float[] row))
+        if (cache.TryGet(index, out float[] row))
             return row;
         ComputeRows([index]);
-        _cache.TryGet(index, out row);
+        cache.TryGet(index, out row);
         return row;
     }
 
@@ -95,8 +95,8 @@ public sealed class SignedKernelMatrix
         int count = 0;
         foreach (int index in indices)
         {
-            if (!_cache.Contains(index))
-                _missing[count++] = index;
+            if (!cache.Contains(index))
+                missing[count++] = index;
         }
         if (count == 0)
             return;
@@ -106,27 +106,27 @@ public sealed class SignedKernelMatrix
         EnsureBlockCapacity(count);
         for (int b = 0; b < count; b++)
         {
-            int index = _missing[b];
-            _features.AsSpan(index * d, d).CopyTo(_blockFeatures.AsSpan(b * d, d));
-            _blockNorms[b] = _norms[index];
+            int index = missing[b];
+            features.AsSpan(index * d, d).CopyTo(blockFeatures.AsSpan(b * d, d));
+            blockNorms[b] = norms[index];
         }
-        _kernel.Block(_blockFeatures, _blockNorms, count, _features, _norms, n, d, _blockValues, _parallel);
+        kernel.Block(blockFeatures, blockNorms, count, features, norms, n, d, blockValues, parallel);
         for (int b = 0; b < count; b++)
         {
-            int index = _missing[b];
-            float[] row = _cache.Insert(index);
-            TensorPrimitives.Multiply(_blockValues.AsSpan(b * n, n), _labels[index] > 0 ? _labels : _negatedLabels, row);
+            int index = missing[b];
+            float[] row = cache.Insert(index);
+            TensorPrimitives.Multiply(blockValues.AsSpan(b * n, n), labels[index] > 0 ? labels : negatedLabels, row);
         }
         RowsComputed += count;
     }
 
     private void EnsureBlockCapacity(int rows)
     {
-        if (_blockNorms.Length >= rows)
+        if (blockNorms.Length >= rows)
             return;
-        int capacity = Math.Max(rows, Math.Min(2 * _blockNorms.Length, MaxBlockRows));
-        _blockFeatures = new float[capacity * Dimension];
-        _blockNorms = new float[capacity];
-        _blockValues = new float[checked(capacity * Count)];
+        int capacity = Math.Max(rows, Math.Min(2 * blockNorms.Length, MaxBlockRows));
+        blockFeatures = new float[capacity * Dimension];
+        blockNorms = new float[capacity];
+        blockValues = new float[checked(capacity * Count)];
     }
 }

@@ -33,31 +33,31 @@ public sealed class SmoSolver
     /// <summary>Stands in for a non-positive curvature a_ij, as in libsvm.</summary>
     private const double Tau = 1e-12;
 
-    /// <summary>Marks <see cref="_nextUp"/> as not computed (−1 means I_up is empty).</summary>
+    /// <summary>Marks <see cref="nextUp"/> as not computed (−1 means I_up is empty).</summary>
     private const int NotKnown = -2;
 
-    private readonly SignedKernelMatrix _q;
-    private readonly sbyte[] _y;
-    private readonly double _c;
-    private readonly double _tolerance;
-    private readonly bool _shrinking;
-    private readonly int _blockRows;
-    private readonly int _n;
-    private readonly double[] _alpha;
-    private readonly double[] _gradient;
-    private readonly double[] _gradientAtBound;
-    private readonly int[] _active;
-    private int _activeCount;
-    private bool _unshrunk;
+    private readonly SignedKernelMatrix q;
+    private readonly sbyte[] y;
+    private readonly double c;
+    private readonly double tolerance;
+    private readonly bool shrinking;
+    private readonly int blockRows;
+    private readonly int n;
+    private readonly double[] alpha;
+    private readonly double[] gradient;
+    private readonly double[] gradientAtBound;
+    private readonly int[] active;
+    private int activeCount;
+    private bool unshrunk;
 
     /// <summary>
     /// The next i of WSS 2 and its −y∇f, found during the previous step's gradient update, which already visits every
     /// active point in scan order; saves one pass over the active set per step. Reset whenever the active set changes.
     /// </summary>
-    private int _nextUp = NotKnown;
-    private double _nextUpValue;
-    private readonly int[] _block;
-    private readonly TopScoringIndices _candidates;
+    private int nextUp = NotKnown;
+    private double nextUpValue;
+    private readonly int[] block;
+    private readonly TopScoringIndices candidates;
 
     /// <param name="q">The problem's Q matrix; its labels must be <paramref name="labels"/>.</param>
     /// <param name="c">The upper bound C on each α_i; larger C fits the training data harder.</param>
@@ -74,19 +74,19 @@ public sealed class SmoSolver
         if (!(tolerance > 0))
             throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "must be positive");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
-        _q = q;
-        _y = labels.ToArray();
-        _c = c;
-        _tolerance = tolerance;
-        _shrinking = shrinking;
-        _n = q.Count;
-        _blockRows = Math.Min(blockRows, q.MaxBlockRows);
-        _alpha = new double[_n];
-        _gradient = new double[_n];
-        _gradientAtBound = new double[_n];
-        _active = new int[_n];
-        _block = new int[_blockRows];
-        _candidates = new TopScoringIndices(_blockRows - 1);
+        this.q = q;
+        y = labels.ToArray();
+        this.c = c;
+        this.tolerance = tolerance;
+        this.shrinking = shrinking;
+        n = q.Count;
+        this.blockRows = Math.Min(blockRows, q.MaxBlockRows);
+        alpha = new double[n];
+        gradient = new double[n];
+        gradientAtBound = new double[n];
+        active = new int[n];
+        block = new int[this.blockRows];
+        candidates = new TopScoringIndices(this.blockRows - 1);
     }
 
     /// <summary>Runs SMO from α = 0 to the tolerance, or to 100·n (at least 10⁷) steps, as libsvm.</summary>
@@ -96,25 +96,25 @@ public sealed class SmoSolver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SmoSolution Solve(CancellationToken cancellationToken = default)
     {
-        Array.Clear(_alpha);
-        Array.Fill(_gradient, -1.0);
-        Array.Clear(_gradientAtBound);
-        for (int t = 0; t < _n; t++)
-            _active[t] = t;
-        _activeCount = _n;
-        _unshrunk = false;
-        _nextUp = NotKnown;
+        Array.Clear(alpha);
+        Array.Fill(gradient, -1.0);
+        Array.Clear(gradientAtBound);
+        for (int t = 0; t < n; t++)
+            active[t] = t;
+        activeCount = n;
+        unshrunk = false;
+        nextUp = NotKnown;
 
-        long maxIterations = Math.Max(10_000_000L, 100L * _n);
+        long maxIterations = Math.Max(10_000_000L, 100L * n);
         int iterations = 0;
-        int untilShrink = Math.Min(_n, 1000) + 1;
+        int untilShrink = Math.Min(n, 1000) + 1;
         while (iterations < maxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (--untilShrink == 0)
             {
-                untilShrink = Math.Min(_n, 1000);
-                if (_shrinking)
+                untilShrink = Math.Min(n, 1000);
+                if (shrinking)
                     Shrink();
             }
             if (!SelectWorkingSet(out int i, out int j))
@@ -128,31 +128,31 @@ public sealed class SmoSolver
             iterations++;
             Step(i, j);
         }
-        if (_activeCount < _n)
+        if (activeCount < n)
         {
             ReconstructGradient();
             ResetActiveSet();
         }
         double rho = ComputeRho();
         double objective = 0;
-        var decisions = new double[_n];
-        for (int t = 0; t < _n; t++)
+        var decisions = new double[n];
+        for (int t = 0; t < n; t++)
         {
-            objective += _alpha[t] * (_gradient[t] - 1.0);
-            decisions[t] = _y[t] * (_gradient[t] + 1.0) - rho;
+            objective += alpha[t] * (gradient[t] - 1.0);
+            decisions[t] = y[t] * (gradient[t] + 1.0) - rho;
         }
-        return new SmoSolution((double[])_alpha.Clone(), rho, objective / 2, iterations, decisions);
+        return new SmoSolution((double[])alpha.Clone(), rho, objective / 2, iterations, decisions);
     }
 
-    private bool IsUpperBound(int t) => _alpha[t] >= _c;
+    private bool IsUpperBound(int t) => alpha[t] >= c;
 
-    private bool IsLowerBound(int t) => _alpha[t] <= 0;
+    private bool IsLowerBound(int t) => alpha[t] <= 0;
 
     /// <summary>Whether α_t can move so that y_t·α_t grows (t ∈ I_up).</summary>
-    private bool InUp(int t) => _y[t] > 0 ? !IsUpperBound(t) : !IsLowerBound(t);
+    private bool InUp(int t) => y[t] > 0 ? !IsUpperBound(t) : !IsLowerBound(t);
 
     /// <summary>Whether α_t can move so that y_t·α_t shrinks (t ∈ I_low).</summary>
-    private bool InLow(int t) => _y[t] > 0 ? !IsLowerBound(t) : !IsUpperBound(t);
+    private bool InLow(int t) => y[t] > 0 ? !IsLowerBound(t) : !IsUpperBound(t);
 
     /// <summary>WSS 2 of Fan, Chen and Lin (2005); false when the maximal violation is below the tolerance.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -160,19 +160,19 @@ public sealed class SmoSolver
     {
         double maxUp = double.NegativeInfinity;
         i = -1;
-        if (_nextUp != NotKnown)
+        if (nextUp != NotKnown)
         {
-            (i, maxUp) = (_nextUp, _nextUpValue);
-            _nextUp = NotKnown;
+            (i, maxUp) = (nextUp, nextUpValue);
+            nextUp = NotKnown;
         }
         else
         {
-            for (int a = 0; a < _activeCount; a++)
+            for (int a = 0; a < activeCount; a++)
             {
-                int t = _active[a];
-                if (InUp(t) && -_y[t] * _gradient[t] >= maxUp)
+                int t = active[a];
+                if (InUp(t) && -y[t] * gradient[t] >= maxUp)
                 {
-                    maxUp = -_y[t] * _gradient[t];
+                    maxUp = -y[t] * gradient[t];
                     i = t;
                 }
             }
@@ -182,21 +182,21 @@ public sealed class SmoSolver
             return false;
 
         ReadOnlySpan<float> rowI = RowWithBlock(i);
-        double diagonalI = _q.Diagonal[i];
+        double diagonalI = q.Diagonal[i];
         double maxLow = double.NegativeInfinity;
         double bestDecrease = double.PositiveInfinity;
-        for (int a = 0; a < _activeCount; a++)
+        for (int a = 0; a < activeCount; a++)
         {
-            int t = _active[a];
+            int t = active[a];
             if (!InLow(t))
                 continue;
-            double yGradient = _y[t] * _gradient[t];
+            double yGradient = y[t] * gradient[t];
             if (yGradient >= maxLow)
                 maxLow = yGradient;
             double gradientGap = maxUp + yGradient;
             if (gradientGap > 0)
             {
-                double curvature = diagonalI + _q.Diagonal[t] - 2.0 * _y[i] * _y[t] * rowI[t];
+                double curvature = diagonalI + q.Diagonal[t] - 2.0 * y[i] * y[t] * rowI[t];
                 double decrease = -(gradientGap * gradientGap) / (curvature > 0 ? curvature : Tau);
                 if (decrease <= bestDecrease)
                 {
@@ -205,7 +205,7 @@ public sealed class SmoSolver
                 }
             }
         }
-        return maxUp + maxLow >= _tolerance && j != -1;
+        return maxUp + maxLow >= tolerance && j != -1;
     }
 
     /// <summary>The analytic two-variable update (libsvm's, with clipping to the box), then the gradient updates.</summary>
@@ -214,14 +214,14 @@ public sealed class SmoSolver
     {
         ReadOnlySpan<float> rowI = RowWithBlock(i);
         ReadOnlySpan<float> rowJ = RowWithBlock(j);
-        double c = _c;
-        double oldI = _alpha[i], oldJ = _alpha[j];
+        double c = this.c;
+        double oldI = alpha[i], oldJ = alpha[j];
         double ai = oldI, aj = oldJ;
         double qij = rowI[j];
-        if (_y[i] != _y[j])
+        if (y[i] != y[j])
         {
-            double curvature = Math.Max(_q.Diagonal[i] + _q.Diagonal[j] + 2 * qij, Tau);
-            double delta = (-_gradient[i] - _gradient[j]) / curvature;
+            double curvature = Math.Max(q.Diagonal[i] + q.Diagonal[j] + 2 * qij, Tau);
+            double delta = (-gradient[i] - gradient[j]) / curvature;
             double diff = ai - aj;
             ai += delta;
             aj += delta;
@@ -238,8 +238,8 @@ public sealed class SmoSolver
         }
         else
         {
-            double curvature = Math.Max(_q.Diagonal[i] + _q.Diagonal[j] - 2 * qij, Tau);
-            double delta = (_gradient[i] - _gradient[j]) / curvature;
+            double curvature = Math.Max(q.Diagonal[i] + q.Diagonal[j] - 2 * qij, Tau);
+            double delta = (gradient[i] - gradient[j]) / curvature;
             double sum = ai + aj;
             ai -= delta;
             aj += delta;
@@ -256,22 +256,22 @@ public sealed class SmoSolver
         }
 
         bool wasUpperI = IsUpperBound(i), wasUpperJ = IsUpperBound(j);
-        _alpha[i] = ai;
-        _alpha[j] = aj;
+        alpha[i] = ai;
+        alpha[j] = aj;
         double deltaI = ai - oldI, deltaJ = aj - oldJ;
         double maxUp = double.NegativeInfinity;
         int nextUp = -1;
-        for (int a = 0; a < _activeCount; a++)
+        for (int a = 0; a < activeCount; a++)
         {
-            int t = _active[a];
-            double gradient = _gradient[t] += rowI[t] * deltaI + rowJ[t] * deltaJ;
-            if (InUp(t) && -_y[t] * gradient >= maxUp)
+            int t = active[a];
+            double gradient = this.gradient[t] += rowI[t] * deltaI + rowJ[t] * deltaJ;
+            if (InUp(t) && -y[t] * gradient >= maxUp)
             {
-                maxUp = -_y[t] * gradient;
+                maxUp = -y[t] * gradient;
                 nextUp = t;
             }
         }
-        (_nextUp, _nextUpValue) = (nextUp, maxUp);
+        (this.nextUp, nextUpValue) = (nextUp, maxUp);
         UpdateGradientAtBound(i, wasUpperI, rowI);
         UpdateGradientAtBound(j, wasUpperJ, rowJ);
     }
@@ -283,9 +283,9 @@ public sealed class SmoSolver
         bool isUpper = IsUpperBound(t);
         if (isUpper == wasUpper)
             return;
-        double scale = isUpper ? _c : -_c;
-        for (int s = 0; s < _n; s++)
-            _gradientAtBound[s] += scale * row[s];
+        double scale = isUpper ? c : -c;
+        for (int s = 0; s < n; s++)
+            gradientAtBound[s] += scale * row[s];
     }
 
     /// <summary>
@@ -294,66 +294,68 @@ public sealed class SmoSolver
     /// </summary>
     private ReadOnlySpan<float> RowWithBlock(int index)
     {
-        if (_blockRows > 1 && !_q.IsCached(index))
+        if (blockRows > 1 && !q.IsCached(index))
         {
             int count = MostViolatingUncached(index);
-            _q.ComputeRows(_block.AsSpan(0, count));
+            q.ComputeRows(block.AsSpan(0, count));
         }
-        return _q.Row(index);
+        return q.Row(index);
     }
 
     /// <summary>
-    /// Fills <see cref="_block"/> with <paramref name="first"/> and up to blockRows − 1 uncached active points of
+    /// Fills <see cref="block"/> with <paramref name="first"/> and up to blockRows − 1 uncached active points of
     /// largest violation score (−y∇f over I_up, y∇f over I_low); returns the count.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MostViolatingUncached(int first)
     {
-        _candidates.Clear();
-        for (int a = 0; a < _activeCount; a++)
+        candidates.Clear();
+        for (int a = 0; a < activeCount; a++)
         {
-            int t = _active[a];
-            if (t == first || _q.IsCached(t))
+            int t = active[a];
+            if (t == first || q.IsCached(t))
                 continue;
-            double yGradient = _y[t] * _gradient[t];
+            double yGradient = y[t] * gradient[t];
             double score = double.NegativeInfinity;
             if (InUp(t))
                 score = -yGradient;
             if (InLow(t))
                 score = Math.Max(score, yGradient);
-            _candidates.Offer(t, score);
+            candidates.Offer(t, score);
         }
-        _block[0] = first;
-        _candidates.Indices.CopyTo(_block.AsSpan(1));
-        return 1 + _candidates.Count;
+        block[0] = first;
+        candidates.Indices.CopyTo(block.AsSpan(1));
+        return 1 + candidates.Count;
     }
 
     /// <summary>Drops bounded variables that violate nothing by a margin from the active set (libsvm's do_shrinking).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Shrink()
     {
-        _nextUp = NotKnown;
+        nextUp = NotKnown;
         double maxUp = double.NegativeInfinity, maxLow = double.NegativeInfinity;
-        for (int a = 0; a < _activeCount; a++)
+        for (int a = 0; a < activeCount; a++)
         {
-            int t = _active[a];
-            double yGradient = _y[t] * _gradient[t];
-            if (InUp(t)) maxUp = Math.Max(maxUp, -yGradient);
-            if (InLow(t)) maxLow = Math.Max(maxLow, yGradient);
+            int t = active[a];
+            double yGradient = y[t] * gradient[t];
+            if (InUp(t))
+                maxUp = Math.Max(maxUp, -yGradient);
+            if (InLow(t))
+                maxLow = Math.Max(maxLow, yGradient);
         }
-        if (!_unshrunk && maxUp + maxLow <= _tolerance * 10)
+        if (!unshrunk && maxUp + maxLow <= tolerance * 10)
         {
-            _unshrunk = true;
+            unshrunk = true;
             ReconstructGradient();
             ResetActiveSet();
         }
         int position = 0;
-        while (position < _activeCount)
+        while (position < activeCount)
         {
-            if (CanShrink(_active[position], maxUp, maxLow))
+            if (CanShrink(active[position], maxUp, maxLow))
             {
-                _activeCount--;
-                (_active[position], _active[_activeCount]) = (_active[_activeCount], _active[position]);
+                activeCount--;
+                (active[position], active[activeCount]) = (active[activeCount], active[position]);
             }
             else
             {
@@ -371,43 +373,43 @@ public sealed class SmoSolver
         bool up = InUp(t), low = InLow(t);
         if (up && low)
             return false;
-        double yGradient = _y[t] * _gradient[t];
+        double yGradient = y[t] * gradient[t];
         return up ? yGradient > maxLow : -yGradient > maxUp;
     }
 
     private void ResetActiveSet()
     {
-        _nextUp = NotKnown;
-        for (int t = 0; t < _n; t++)
-            _active[t] = t;
-        _activeCount = _n;
+        nextUp = NotKnown;
+        for (int t = 0; t < n; t++)
+            active[t] = t;
+        activeCount = n;
     }
 
     /// <summary>
-    /// Recomputes ∇f for the inactive points, _active[_activeCount..n): Ḡ covers the variables at the upper bound,
+    /// Recomputes ∇f for the inactive points, active[activeCount..n): Ḡ covers the variables at the upper bound,
     /// and the rows of the active free variables add the rest (shrunk variables are bounded, so none is free).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReconstructGradient()
     {
-        if (_activeCount == _n)
+        if (activeCount == n)
             return;
-        for (int a = _activeCount; a < _n; a++)
+        for (int a = activeCount; a < n; a++)
         {
-            int t = _active[a];
-            _gradient[t] = _gradientAtBound[t] - 1.0;
+            int t = active[a];
+            gradient[t] = gradientAtBound[t] - 1.0;
         }
-        for (int a = 0; a < _activeCount; a++)
+        for (int a = 0; a < activeCount; a++)
         {
-            int s = _active[a];
+            int s = active[a];
             if (IsUpperBound(s) || IsLowerBound(s))
                 continue;
-            ReadOnlySpan<float> row = _q.Row(s);
-            double alpha = _alpha[s];
-            for (int b = _activeCount; b < _n; b++)
+            ReadOnlySpan<float> row = q.Row(s);
+            double alpha = this.alpha[s];
+            for (int b = activeCount; b < n; b++)
             {
-                int t = _active[b];
-                _gradient[t] += alpha * row[t];
+                int t = active[b];
+                gradient[t] += alpha * row[t];
             }
         }
     }
@@ -417,16 +419,22 @@ public sealed class SmoSolver
     {
         int free = 0;
         double sumFree = 0, upper = double.PositiveInfinity, lower = double.NegativeInfinity;
-        for (int t = 0; t < _n; t++)
+        for (int t = 0; t < n; t++)
         {
-            double yGradient = _y[t] * _gradient[t];
+            double yGradient = y[t] * gradient[t];
             if (IsUpperBound(t))
             {
-                if (_y[t] < 0) upper = Math.Min(upper, yGradient); else lower = Math.Max(lower, yGradient);
+                if (y[t] < 0)
+                    upper = Math.Min(upper, yGradient);
+                else
+                    lower = Math.Max(lower, yGradient);
             }
             else if (IsLowerBound(t))
             {
-                if (_y[t] > 0) upper = Math.Min(upper, yGradient); else lower = Math.Max(lower, yGradient);
+                if (y[t] > 0)
+                    upper = Math.Min(upper, yGradient);
+                else
+                    lower = Math.Max(lower, yGradient);
             }
             else
             {

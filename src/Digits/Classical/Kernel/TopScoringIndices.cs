@@ -7,22 +7,22 @@ namespace Digits.Classical;
 /// </summary>
 internal sealed class TopScoringIndices
 {
-    private readonly int[] _indices;
-    private readonly double[] _scores;
+    private readonly int[] indices;
+    private readonly double[] scores;
 
     public TopScoringIndices(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        _indices = new int[capacity];
-        _scores = new double[capacity];
+        indices = new int[capacity];
+        scores = new double[capacity];
     }
 
-    public int Capacity => _indices.Length;
+    public int Capacity => indices.Length;
 
     public int Count { get; private set; }
 
     /// <summary>The kept indices, in heap order (not sorted).</summary>
-    public ReadOnlySpan<int> Indices => _indices.AsSpan(0, Count);
+    public ReadOnlySpan<int> Indices => indices.AsSpan(0, Count);
 
     public void Clear() => Count = 0;
 
@@ -31,14 +31,14 @@ internal sealed class TopScoringIndices
         if (Count < Capacity)
         {
             int position = Count++;
-            _indices[position] = index;
-            _scores[position] = score;
+            indices[position] = index;
+            scores[position] = score;
             SiftUp(position);
         }
-        else if (Capacity > 0 && Ranks(score, index, _scores[0], _indices[0]))
+        else if (Capacity > 0 && Ranks(score, index, scores[0], indices[0]))
         {
-            _indices[0] = index;
-            _scores[0] = score;
+            indices[0] = index;
+            scores[0] = score;
             SiftDown(0);
         }
     }
@@ -47,7 +47,7 @@ internal sealed class TopScoringIndices
     private static bool Ranks(double score, int index, double otherScore, int otherIndex) =>
         score > otherScore || (score == otherScore && index < otherIndex);
 
-    private bool Below(int a, int b) => Ranks(_scores[b], _indices[b], _scores[a], _indices[a]);
+    private bool Below(int a, int b) => Ranks(scores[b], indices[b], scores[a], indices[a]);
 
     private void SiftUp(int position)
     {
@@ -66,8 +66,10 @@ internal sealed class TopScoringIndices
         while (true)
         {
             int lowest = position, left = 2 * position + 1, right = left + 1;
-            if (left < Count && Below(left, lowest)) lowest = left;
-            if (right < Count && Below(right, lowest)) lowest = right;
+            if (left < Count && Below(left, lowest))
+                lowest = left;
+            if (right < Count && Below(right, lowest))
+                lowest = right;
             if (lowest == position)
                 return;
             Swap(position, lowest);
@@ -77,7 +79,7 @@ internal sealed class TopScoringIndices
 
     private void Swap(int a, int b)
     {
-        (_indices[a], _indices[b]) = (_indices[b], _indices[a]);
-        (_scores[a], _scores[b]) = (_scores[b], _scores[a]);
+        (indices[a], indices[b]) = (indices[b], indices[a]);
+        (scores[a], scores[b]) = (scores[b], scores[a]);
     }
 }

@@ -17,38 +17,38 @@ namespace Digits.Classical;
 /// </remarks>
 public sealed class Lbfgs<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly LbfgsOptions _options;
-    private readonly T[][] _s;
-    private readonly T[][] _y;
-    private readonly double[] _rho;
-    private readonly double[] _alpha;
-    private readonly T[] _gradient;
-    private readonly T[] _direction;
-    private readonly T[] _trialX;
-    private readonly T[] _trialGradient;
+    private readonly LbfgsOptions options;
+    private readonly T[][] s;
+    private readonly T[][] y;
+    private readonly double[] rho;
+    private readonly double[] alpha;
+    private readonly T[] gradient;
+    private readonly T[] direction;
+    private readonly T[] trialX;
+    private readonly T[] trialGradient;
 
     /// <param name="dimension">The number of parameters.</param>
     /// <exception cref="ArgumentOutOfRangeException">A bad dimension or option; the exception names it.</exception>
     public Lbfgs(int dimension, LbfgsOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
-        _options = options ?? new LbfgsOptions();
-        _options.Validate();
+        this.options = options ?? new LbfgsOptions();
+        this.options.Validate();
         Dimension = dimension;
-        int m = _options.Memory;
-        _s = new T[m][];
-        _y = new T[m][];
+        int m = this.options.Memory;
+        s = new T[m][];
+        y = new T[m][];
         for (int i = 0; i < m; i++)
         {
-            _s[i] = new T[dimension];
-            _y[i] = new T[dimension];
+            s[i] = new T[dimension];
+            y[i] = new T[dimension];
         }
-        _rho = new double[m];
-        _alpha = new double[m];
-        _gradient = new T[dimension];
-        _direction = new T[dimension];
-        _trialX = new T[dimension];
-        _trialGradient = new T[dimension];
+        rho = new double[m];
+        alpha = new double[m];
+        gradient = new T[dimension];
+        direction = new T[dimension];
+        trialX = new T[dimension];
+        trialGradient = new T[dimension];
     }
 
     public int Dimension { get; }
@@ -67,43 +67,43 @@ public sealed class Lbfgs<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (x.Length != Dimension)
             throw new ArgumentException($"has {x.Length} elements, the optimizer was made for {Dimension}", nameof(x));
 
-        int m = _options.Memory;
+        int m = options.Memory;
         cancellationToken.ThrowIfCancellationRequested();
-        double objective = function(x, _gradient);
+        double objective = function(x, gradient);
         int evaluations = 1;
-        double gradientNorm = MaxMagnitude(_gradient);
+        double gradientNorm = MaxMagnitude(gradient);
         if (!double.IsFinite(objective))
             throw new ArgumentException($"the objective is {objective} at the starting point", nameof(x));
-        if (gradientNorm <= _options.GradientTolerance)
+        if (gradientNorm <= options.GradientTolerance)
             return new LbfgsResult(objective, gradientNorm, 0, evaluations, LbfgsStopReason.GradientTolerance);
 
         int stored = 0, newest = -1;
         for (int iteration = 1; ; iteration++)
         {
-            double gamma = stored == 0 ? 1 : 1 / (_rho[newest] * Dot(_y[newest], _y[newest]));
+            double gamma = stored == 0 ? 1 : 1 / (rho[newest] * Dot(y[newest], y[newest]));
             SearchDirection(stored, newest, gamma);
-            double slope = Dot(_gradient, _direction);
+            double slope = Dot(gradient, direction);
             if (!(slope < 0))
             {
                 // Rounding can spoil H near convergence; fall back to steepest descent with a fresh memory.
                 stored = 0;
-                TensorPrimitives.Negate(_gradient, _direction);
-                slope = Dot(_gradient, _direction);
+                TensorPrimitives.Negate(gradient, direction);
+                slope = Dot(gradient, direction);
             }
             double initialStep = stored == 0 ? Math.Min(1, 1 / Math.Sqrt(-slope)) : 1;
-            var outcome = LineSearch.Search(function, x, objective, slope, _direction, initialStep, _trialX, _trialGradient, _options,
+            var outcome = LineSearch.Search(function, x, objective, slope, direction, initialStep, trialX, trialGradient, options,
                 cancellationToken);
             evaluations += outcome.Evaluations;
             if (!outcome.Found)
                 return new LbfgsResult(objective, gradientNorm, iteration - 1, evaluations, LbfgsStopReason.LineSearchFailed);
 
             newest = (newest + 1) % m;
-            TensorPrimitives.Subtract(_trialX, x, _s[newest]);
-            TensorPrimitives.Subtract(_trialGradient, _gradient, _y[newest]);
-            double sy = Dot(_s[newest], _y[newest]);
+            TensorPrimitives.Subtract(trialX, x, s[newest]);
+            TensorPrimitives.Subtract(trialGradient, gradient, y[newest]);
+            double sy = Dot(s[newest], y[newest]);
             if (sy > 0)
             {
-                _rho[newest] = 1 / sy;
+                rho[newest] = 1 / sy;
                 stored = Math.Min(stored + 1, m);
             }
             else
@@ -112,18 +112,18 @@ public sealed class Lbfgs<T> where T : unmanaged, IFloatingPointIeee754<T>
                 newest = (newest + m - 1) % m;
                 stored = Math.Min(stored, m - 1);
             }
-            _trialX.CopyTo(x);
-            _trialGradient.CopyTo(_gradient);
+            trialX.CopyTo(x);
+            trialGradient.CopyTo(gradient);
             double previous = objective;
             objective = outcome.Objective;
-            gradientNorm = MaxMagnitude(_gradient);
+            gradientNorm = MaxMagnitude(gradient);
             onStep?.Invoke(new LbfgsStep(iteration, outcome.Step, previous, objective, slope, outcome.Slope, gradientNorm));
 
-            if (gradientNorm <= _options.GradientTolerance)
+            if (gradientNorm <= options.GradientTolerance)
                 return new LbfgsResult(objective, gradientNorm, iteration, evaluations, LbfgsStopReason.GradientTolerance);
-            if (previous - objective <= _options.RelativeObjectiveTolerance * Math.Max(Math.Max(Math.Abs(previous), Math.Abs(objective)), 1))
+            if (previous - objective <= options.RelativeObjectiveTolerance * Math.Max(Math.Max(Math.Abs(previous), Math.Abs(objective)), 1))
                 return new LbfgsResult(objective, gradientNorm, iteration, evaluations, LbfgsStopReason.ObjectiveTolerance);
-            if (iteration >= _options.MaxIterations)
+            if (iteration >= options.MaxIterations)
                 return new LbfgsResult(objective, gradientNorm, iteration, evaluations, LbfgsStopReason.MaxIterations);
         }
     }
@@ -131,19 +131,19 @@ public sealed class Lbfgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Two-loop recursion (Nocedal &amp; Wright Algorithm 7.4): direction = −H·gradient, H₀ = γ·I.</summary>
     private void SearchDirection(int stored, int newest, double gamma)
     {
-        int m = _options.Memory;
-        Span<T> q = _direction;
-        TensorPrimitives.Negate(_gradient, q);
+        int m = options.Memory;
+        Span<T> q = direction;
+        TensorPrimitives.Negate(gradient, q);
         for (int j = 0, i = newest; j < stored; j++, i = (i + m - 1) % m)
         {
-            _alpha[i] = _rho[i] * Dot(_s[i], q);
-            TensorPrimitives.MultiplyAdd(_y[i], T.CreateChecked(-_alpha[i]), q, q);
+            alpha[i] = rho[i] * Dot(s[i], q);
+            TensorPrimitives.MultiplyAdd(y[i], T.CreateChecked(-alpha[i]), q, q);
         }
         TensorPrimitives.Multiply(q, T.CreateChecked(gamma), q);
         for (int j = 0, i = (newest - stored + 1 + m) % m; j < stored; j++, i = (i + 1) % m)
         {
-            double beta = _rho[i] * Dot(_y[i], q);
-            TensorPrimitives.MultiplyAdd(_s[i], T.CreateChecked(_alpha[i] - beta), q, q);
+            double beta = rho[i] * Dot(y[i], q);
+            TensorPrimitives.MultiplyAdd(s[i], T.CreateChecked(alpha[i] - beta), q, q);
         }
     }
 

@@ -33,12 +33,19 @@ public sealed record LbfgsOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it.</exception>
     public void Validate()
     {
-        if (Memory < 1) throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "must be at least 1");
-        if (MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "must be at least 1");
-        if (!(GradientTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(GradientTolerance), GradientTolerance, "must be non-negative");
-        if (!(RelativeObjectiveTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(RelativeObjectiveTolerance), RelativeObjectiveTolerance, "must be non-negative");
-        if (!(SufficientDecrease > 0 && SufficientDecrease < 0.5)) throw new ArgumentOutOfRangeException(nameof(SufficientDecrease), SufficientDecrease, "must be in (0, 0.5)");
-        if (!(Curvature > SufficientDecrease && Curvature < 1)) throw new ArgumentOutOfRangeException(nameof(Curvature), Curvature, "must be in (SufficientDecrease, 1)");
-        if (MaxLineSearchEvaluations < 1) throw new ArgumentOutOfRangeException(nameof(MaxLineSearchEvaluations), MaxLineSearchEvaluations, "must be at least 1");
+        if (Memory < 1)
+            throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "must be at least 1");
+        if (MaxIterations < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "must be at least 1");
+        if (!(GradientTolerance >= 0))
+            throw new ArgumentOutOfRangeException(nameof(GradientTolerance), GradientTolerance, "must be non-negative");
+        if (!(RelativeObjectiveTolerance >= 0))
+            throw new ArgumentOutOfRangeException(nameof(RelativeObjectiveTolerance), RelativeObjectiveTolerance, "must be non-negative");
+        if (!(SufficientDecrease > 0 && SufficientDecrease < 0.5))
+            throw new ArgumentOutOfRangeException(nameof(SufficientDecrease), SufficientDecrease, "must be in (0, 0.5)");
+        if (!(Curvature > SufficientDecrease && Curvature < 1))
+            throw new ArgumentOutOfRangeException(nameof(Curvature), Curvature, "must be in (SufficientDecrease, 1)");
+        if (MaxLineSearchEvaluations < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxLineSearchEvaluations), MaxLineSearchEvaluations, "must be at least 1");
     }
 }

@@ -44,13 +44,17 @@ internal static class LineSearch
             (double value, double stepSlope) = Evaluate(function, x, direction, step, trialX, trialGradient, cancellationToken);
             evaluations++;
             if (value > objective + c1 * step * slope || (evaluations > 1 && value >= previousValue) || !double.IsFinite(value))
+            {
                 return Zoom(function, x, objective, slope, direction, trialX, trialGradient, options, cancellationToken, evaluations,
                     previousStep, previousValue, previousSlope, step, value, stepSlope);
+            }
             if (Math.Abs(stepSlope) <= -c2 * slope)
                 return new Outcome(true, step, value, stepSlope, evaluations);
             if (stepSlope >= 0)
+            {
                 return Zoom(function, x, objective, slope, direction, trialX, trialGradient, options, cancellationToken, evaluations,
                     step, value, stepSlope, previousStep, previousValue, previousSlope);
+            }
             (previousStep, previousValue, previousSlope) = (step, value, stepSlope);
             if (step >= MaxStep)
                 break;

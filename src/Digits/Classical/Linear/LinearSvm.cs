@@ -17,8 +17,8 @@ namespace Digits.Classical;
 /// </remarks>
 public sealed class LinearSvm : IPersistableModel
 {
-    private readonly float[] _weights;
-    private readonly float[] _bias;
+    private readonly float[] weights;
+    private readonly float[] bias;
 
     /// <param name="weights">classes × 784, row-major; kept, not copied.</param>
     /// <param name="bias">One per class; kept, not copied.</param>
@@ -37,8 +37,8 @@ public sealed class LinearSvm : IPersistableModel
             throw new ArgumentException($"has {weights.Length} values, {Labels.Count} classes × {PixelFeatures.Count} pixels need {Labels.Count * PixelFeatures.Count}", nameof(weights));
         if ((multiclass == LinearSvmMulticlass.OneVsRest) != loss.HasValue)
             throw new ArgumentException("one-vs-rest needs a binary loss, and Crammer–Singer takes none", nameof(loss));
-        _weights = weights;
-        _bias = bias;
+        this.weights = weights;
+        this.bias = bias;
         Loss = loss;
         Multiclass = multiclass;
         Preprocessing = new Preprocessing(deskew);
@@ -76,22 +76,22 @@ public sealed class LinearSvm : IPersistableModel
     public Preprocessing Preprocessing { get; }
 
     /// <summary>W, (classes, 784) row-major, for x = pixels / 255.</summary>
-    public ReadOnlySpan<float> Weights => _weights;
+    public ReadOnlySpan<float> Weights => weights;
 
-    public ReadOnlySpan<float> Bias => _bias;
+    public ReadOnlySpan<float> Bias => bias;
 
     /// <summary>softmax of <see cref="DecisionValues"/> (see the remarks on what that is and is not).</summary>
     public void Predict(ReadOnlySpan<byte> images, int count, Span<float> probabilities) =>
-        LinearScores.Probabilities(images, count, Preprocessing.Deskew, _weights, _bias, Labels.Count, probabilities);
+        LinearScores.Probabilities(images, count, Preprocessing.Deskew, weights, bias, Labels.Count, probabilities);
 
     /// <summary>The decision values W·x + b, (count, classes); positive means "this class" to that class's SVM.</summary>
     public void DecisionValues(ReadOnlySpan<byte> images, int count, Span<float> values) =>
-        LinearScores.Compute(images, count, Preprocessing.Deskew, _weights, _bias, Labels.Count, values);
+        LinearScores.Compute(images, count, Preprocessing.Deskew, weights, bias, Labels.Count, values);
 
     public IEnumerable<TensorData> Tensors() =>
     [
-        TensorData.FromFloats("weight", _weights, Labels.Count, PixelFeatures.Count),
-        TensorData.FromFloats("bias", _bias, Labels.Count),
+        TensorData.FromFloats("weight", weights, Labels.Count, PixelFeatures.Count),
+        TensorData.FromFloats("bias", bias, Labels.Count),
     ];
 
     /// <summary>The model a <c>linear-svm</c> file holds, predicting bit-identically to the one saved.</summary>

@@ -71,11 +71,17 @@ public sealed record LinearSvmOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it and its value.</exception>
     public void Validate()
     {
-        if (!(C > 0) || double.IsInfinity(C)) throw new ArgumentOutOfRangeException(nameof(C), C, "must be positive and finite");
-        if (!Enum.IsDefined(Loss)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "must be Hinge or SquaredHinge");
-        if (!Enum.IsDefined(Multiclass)) throw new ArgumentOutOfRangeException(nameof(Multiclass), Multiclass, "must be OneVsRest or CrammerSinger");
-        if (!(Tolerance > 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be positive");
-        if (MaxPasses < 1) throw new ArgumentOutOfRangeException(nameof(MaxPasses), MaxPasses, "must be at least 1");
-        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
+        if (!(C > 0) || double.IsInfinity(C))
+            throw new ArgumentOutOfRangeException(nameof(C), C, "must be positive and finite");
+        if (!Enum.IsDefined(Loss))
+            throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "must be Hinge or SquaredHinge");
+        if (!Enum.IsDefined(Multiclass))
+            throw new ArgumentOutOfRangeException(nameof(Multiclass), Multiclass, "must be OneVsRest or CrammerSinger");
+        if (!(Tolerance > 0))
+            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be positive");
+        if (MaxPasses < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxPasses), MaxPasses, "must be at least 1");
+        if (Threads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
     }
 }

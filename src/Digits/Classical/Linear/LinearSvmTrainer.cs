@@ -12,16 +12,16 @@ namespace Digits.Classical;
 /// </summary>
 public sealed class LinearSvmTrainer : Training.ITrainer
 {
-    private readonly LinearSvmOptions _options;
+    private readonly LinearSvmOptions options;
 
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it.</exception>
     public LinearSvmTrainer(LinearSvmOptions? options = null)
     {
-        _options = options ?? new LinearSvmOptions();
-        _options.Validate();
+        this.options = options ?? new LinearSvmOptions();
+        this.options.Validate();
     }
 
-    public LinearSvmOptions Options => _options;
+    public LinearSvmOptions Options => options;
 
     string Training.ITrainer.Name => Persistence.ModelKind.LinearSvm;
 
@@ -45,17 +45,17 @@ public sealed class LinearSvmTrainer : Training.ITrainer
             throw new ArgumentException($"images are {train.Rows}×{train.Cols}, the linear SVM takes 28×28", nameof(train));
         const int d = PixelFeatures.Count;
         int n = train.Count, classes = train.ClassCount;
-        var pixels = PixelFeatures.Pixels(train.Pixels, n, _options.Deskew);
+        var pixels = PixelFeatures.Pixels(train.Pixels, n, options.Deskew);
         var samples = new SparsePixels(pixels.Span, n);
         float[] weights = new float[classes * d], bias = new float[classes];
-        if (_options.Multiclass == LinearSvmMulticlass.CrammerSinger)
+        if (options.Multiclass == LinearSvmMulticlass.CrammerSinger)
             FitCrammerSinger(samples, train.Labels, classes, weights, bias, cancellationToken);
         else
             FitOneVsRest(samples, train.Labels, classes, weights, bias, cancellationToken);
         var labels = classes == ModelMetadata.DigitLabels.Count ? ModelMetadata.DigitLabels
             : Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
-        LinearSvmLoss? loss = _options.Multiclass == LinearSvmMulticlass.OneVsRest ? _options.Loss : null;
-        return new LinearSvm(weights, bias, _options.Deskew, _options.Multiclass, loss, labels);
+        LinearSvmLoss? loss = options.Multiclass == LinearSvmMulticlass.OneVsRest ? options.Loss : null;
+        return new LinearSvm(weights, bias, options.Deskew, options.Multiclass, loss, labels);
     }
 
     private void FitOneVsRest(SparsePixels samples, byte[] labels, int classes, float[] weights, float[] bias,
@@ -63,7 +63,7 @@ public sealed class LinearSvmTrainer : Training.ITrainer
     {
         var parallel = new ParallelOptions
         {
-            MaxDegreeOfParallelism = _options.Threads ?? Tensors.WorkerPool.Threads,
+            MaxDegreeOfParallelism = options.Threads ?? Tensors.WorkerPool.Threads,
             CancellationToken = cancellationToken,
         };
         try
@@ -87,8 +87,8 @@ public sealed class LinearSvmTrainer : Training.ITrainer
         for (int i = 0; i < n; i++)
             positive[i] = labels[i] == c;
         var w = new float[d + 1];
-        DualCoordinateDescent.Solve(samples, positive, _options.C, _options.Loss, _options.Tolerance,
-            _options.MaxPasses, _options.Shrinking, Rng.Derive(_options.Seed, (ulong)c), w, new double[n], cancellationToken);
+        DualCoordinateDescent.Solve(samples, positive, options.C, options.Loss, options.Tolerance,
+            options.MaxPasses, options.Shrinking, Rng.Derive(options.Seed, (ulong)c), w, new double[n], cancellationToken);
         w.AsSpan(0, d).CopyTo(weights.AsSpan(c * d, d));
         bias[c] = w[d];
     }
@@ -98,8 +98,8 @@ public sealed class LinearSvmTrainer : Training.ITrainer
     {
         const int d = PixelFeatures.Count;
         var w = new float[classes * (d + 1)];
-        CrammerSingerSolver.Solve(samples, labels, classes, _options.C, _options.Tolerance, _options.MaxPasses,
-            new Rng(_options.Seed), w, cancellationToken);
+        CrammerSingerSolver.Solve(samples, labels, classes, options.C, options.Tolerance, options.MaxPasses,
+            new Rng(options.Seed), w, cancellationToken);
         for (int c = 0; c < classes; c++)
         {
             w.AsSpan(c * (d + 1), d).CopyTo(weights.AsSpan(c * d, d));

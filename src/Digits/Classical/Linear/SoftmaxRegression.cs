@@ -12,8 +12,8 @@ public sealed class SoftmaxRegression : IPersistableModel, IOnnxExportable
 {
     public void ExportOnnx(string path, double temperature = 1) => SoftmaxRegressionOnnxExporter.Save(this, path, temperature);
 
-    private readonly float[] _weights;
-    private readonly float[] _bias;
+    private readonly float[] weights;
+    private readonly float[] bias;
 
     /// <param name="weights">classes × 784, row-major; kept, not copied.</param>
     /// <param name="bias">One per class; kept, not copied.</param>
@@ -27,8 +27,8 @@ public sealed class SoftmaxRegression : IPersistableModel, IOnnxExportable
             throw new ArgumentException($"has {bias.Length} values for {Labels.Count} classes", nameof(bias));
         if (weights.Length != Labels.Count * PixelFeatures.Count)
             throw new ArgumentException($"has {weights.Length} values, {Labels.Count} classes × {PixelFeatures.Count} pixels need {Labels.Count * PixelFeatures.Count}", nameof(weights));
-        _weights = weights;
-        _bias = bias;
+        this.weights = weights;
+        this.bias = bias;
         Preprocessing = new Preprocessing(deskew);
     }
 
@@ -46,21 +46,21 @@ public sealed class SoftmaxRegression : IPersistableModel, IOnnxExportable
     public Preprocessing Preprocessing { get; }
 
     /// <summary>W, (classes, 784) row-major: the logit of class c is W[c]·x + b[c] with x = pixels / 255.</summary>
-    public ReadOnlySpan<float> Weights => _weights;
+    public ReadOnlySpan<float> Weights => weights;
 
-    public ReadOnlySpan<float> Bias => _bias;
+    public ReadOnlySpan<float> Bias => bias;
 
     public void Predict(ReadOnlySpan<byte> images, int count, Span<float> probabilities) =>
-        LinearScores.Probabilities(images, count, Preprocessing.Deskew, _weights, _bias, Labels.Count, probabilities);
+        LinearScores.Probabilities(images, count, Preprocessing.Deskew, weights, bias, Labels.Count, probabilities);
 
     /// <summary>The logits W·x + b, (count, classes): what the ONNX export's <c>logits</c> output gives.</summary>
     public void Logits(ReadOnlySpan<byte> images, int count, Span<float> logits) =>
-        LinearScores.Compute(images, count, Preprocessing.Deskew, _weights, _bias, Labels.Count, logits);
+        LinearScores.Compute(images, count, Preprocessing.Deskew, weights, bias, Labels.Count, logits);
 
     public IEnumerable<TensorData> Tensors() =>
     [
-        TensorData.FromFloats("weight", _weights, Labels.Count, PixelFeatures.Count),
-        TensorData.FromFloats("bias", _bias, Labels.Count),
+        TensorData.FromFloats("weight", weights, Labels.Count, PixelFeatures.Count),
+        TensorData.FromFloats("bias", bias, Labels.Count),
     ];
 
     /// <summary>The model a <c>logreg</c> file holds, predicting bit-identically to the one saved.</summary>

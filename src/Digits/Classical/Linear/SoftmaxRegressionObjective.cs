@@ -33,39 +33,39 @@ internal sealed unsafe class SoftmaxRegressionObjective
     /// <summary>Samples per softmax work item; fixed so that sums are taken in the same order for any thread count.</summary>
     private const int SampleChunk = 2048;
 
-    private readonly float[] _features;
-    private readonly byte[] _labels;
-    private readonly float[] _mean;
-    private readonly float[] _logits;
-    private readonly float[] _weights;
-    private readonly float[] _bias;
-    private readonly float[] _columnMax;
-    private readonly float[] _columnSum;
-    private readonly double[] _chunkLoss;
-    private readonly double[] _chunkBiasGradient;
-    private readonly double[] _biasGradient;
+    private readonly float[] features;
+    private readonly byte[] labels;
+    private readonly float[] mean;
+    private readonly float[] logits;
+    private readonly float[] weights;
+    private readonly float[] bias;
+    private readonly float[] columnMax;
+    private readonly float[] columnSum;
+    private readonly double[] chunkLoss;
+    private readonly double[] chunkBiasGradient;
+    private readonly double[] biasGradient;
 
     /// <param name="features">count × <paramref name="featureCount"/> floats in a pinned array (see <see cref="PixelFeatures"/>).</param>
     /// <param name="labels">count labels in 0..classes−1.</param>
     /// <param name="c">Inverse regularization strength C &gt; 0, in scikit-learn's units (per sum over samples).</param>
     public SoftmaxRegressionObjective(float[] features, byte[] labels, int count, int featureCount, int classes, double c)
     {
-        _features = features;
-        _labels = labels;
+        this.features = features;
+        this.labels = labels;
         Count = count;
         FeatureCount = featureCount;
         Classes = classes;
         Lambda = 1 / (c * count);
-        _mean = FeatureMeans(features, count, featureCount);
-        _logits = GC.AllocateUninitializedArray<float>(classes * count, pinned: true);
-        _weights = new float[classes * featureCount];
-        _bias = GC.AllocateArray<float>(classes, pinned: true);
-        _columnMax = GC.AllocateUninitializedArray<float>(count, pinned: true);
-        _columnSum = GC.AllocateUninitializedArray<float>(count, pinned: true);
+        mean = FeatureMeans(features, count, featureCount);
+        logits = GC.AllocateUninitializedArray<float>(classes * count, pinned: true);
+        weights = new float[classes * featureCount];
+        bias = GC.AllocateArray<float>(classes, pinned: true);
+        columnMax = GC.AllocateUninitializedArray<float>(count, pinned: true);
+        columnSum = GC.AllocateUninitializedArray<float>(count, pinned: true);
         int chunks = (count + SampleChunk - 1) / SampleChunk;
-        _chunkLoss = GC.AllocateArray<double>(chunks, pinned: true);
-        _chunkBiasGradient = GC.AllocateArray<double>(chunks * classes, pinned: true);
-        _biasGradient = new double[classes];
+        chunkLoss = GC.AllocateArray<double>(chunks, pinned: true);
+        chunkBiasGradient = GC.AllocateArray<double>(chunks * classes, pinned: true);
+        biasGradient = new double[classes];
     }
 
     public int Count { get; }
@@ -84,38 +84,38 @@ internal sealed unsafe class SoftmaxRegressionObjective
     public double Evaluate(ReadOnlySpan<float> parameters, Span<float> gradient)
     {
         int k = Classes, d = FeatureCount, n = Count, weightCount = k * d;
-        ToModel(parameters, _weights, _bias);
-        Gemm.Multiply(false, true, k, n, d, 1f, _weights, d, _features, d, 0f, _logits, n);
+        ToModel(parameters, weights, bias);
+        Gemm.Multiply(false, true, k, n, d, 1f, weights, d, features, d, 0f, logits, n);
 
-        int chunks = _chunkLoss.Length;
-        fixed (float* logits = _logits, bias = _bias, columnMax = _columnMax, columnSum = _columnSum)
-        fixed (byte* labels = _labels)
-        fixed (double* chunkLoss = _chunkLoss, chunkBias = _chunkBiasGradient)
+        int chunks = chunkLoss.Length;
+        fixed (float* logits = this.logits, bias = this.bias, columnMax = this.columnMax, columnSum = this.columnSum)
+        fixed (byte* labels = this.labels)
+        fixed (double* chunkLoss = this.chunkLoss, chunkBias = chunkBiasGradient)
         {
             WorkerPool.For(chunks, new SoftmaxColumns(logits, bias, labels, columnMax, columnSum, chunkLoss, chunkBias, n, k));
         }
 
         Span<float> weightGradient = gradient[..weightCount];
-        Gemm.Multiply(false, false, k, d, n, 1f, _logits, n, _features, d, 0f, weightGradient, d);
+        Gemm.Multiply(false, false, k, d, n, 1f, logits, n, features, d, 0f, weightGradient, d);
         double loss = 0;
         for (int chunk = 0; chunk < chunks; chunk++)
-            loss += _chunkLoss[chunk];
+            loss += chunkLoss[chunk];
         for (int j = 0; j < k; j++)
         {
             double sum = 0;
             for (int chunk = 0; chunk < chunks; chunk++)
-                sum += _chunkBiasGradient[chunk * k + j];
-            _biasGradient[j] = sum / n;
-            gradient[weightCount + j] = (float)_biasGradient[j];
+                sum += chunkBiasGradient[chunk * k + j];
+            biasGradient[j] = sum / n;
+            gradient[weightCount + j] = (float)biasGradient[j];
         }
         for (int j = 0; j < k; j++)
         {
             // ∂f/∂W at fixed β = G·X − (∂f/∂b)·μᵀ + λ·W, through b = β − W·μ.
             Span<float> row = weightGradient.Slice(j * d, d);
-            TensorPrimitives.MultiplyAdd(_mean, (float)-_biasGradient[j], row, row);
-            TensorPrimitives.MultiplyAdd(_weights.AsSpan(j * d, d), (float)Lambda, row, row);
+            TensorPrimitives.MultiplyAdd(mean, (float)-biasGradient[j], row, row);
+            TensorPrimitives.MultiplyAdd(weights.AsSpan(j * d, d), (float)Lambda, row, row);
         }
-        double squaredNorm = double.CreateChecked(TensorPrimitives.Dot<float>(_weights, _weights));
+        double squaredNorm = double.CreateChecked(TensorPrimitives.Dot<float>(weights, weights));
         return loss / n + 0.5 * Lambda * squaredNorm;
     }
 
@@ -125,7 +125,7 @@ internal sealed unsafe class SoftmaxRegressionObjective
         int d = FeatureCount;
         parameters[..(Classes * d)].CopyTo(weights);
         for (int j = 0; j < Classes; j++)
-            bias[j] = (float)(parameters[Classes * d + j] - (double)TensorPrimitives.Dot<float>(weights.Slice(j * d, d), _mean));
+            bias[j] = (float)(parameters[Classes * d + j] - (double)TensorPrimitives.Dot<float>(weights.Slice(j * d, d), mean));
     }
 
     /// <summary>μ, the mean of each feature over the samples, summed in double.</summary>

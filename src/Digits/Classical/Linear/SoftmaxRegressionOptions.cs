@@ -62,10 +62,15 @@ public sealed record SoftmaxRegressionOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it and its value.</exception>
     public void Validate()
     {
-        if (!(C > 0) || double.IsInfinity(C)) throw new ArgumentOutOfRangeException(nameof(C), C, "must be positive and finite");
-        if (MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "must be at least 1");
-        if (!(Tolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be non-negative");
-        if (Memory < 1) throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "must be at least 1");
-        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
+        if (!(C > 0) || double.IsInfinity(C))
+            throw new ArgumentOutOfRangeException(nameof(C), C, "must be positive and finite");
+        if (MaxIterations < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "must be at least 1");
+        if (!(Tolerance >= 0))
+            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be non-negative");
+        if (Memory < 1)
+            throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "must be at least 1");
+        if (Threads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
     }
 }

@@ -10,16 +10,16 @@ namespace Digits.Classical;
 /// </summary>
 public sealed class SoftmaxRegressionTrainer : Training.ITrainer
 {
-    private readonly SoftmaxRegressionOptions _options;
+    private readonly SoftmaxRegressionOptions options;
 
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it.</exception>
     public SoftmaxRegressionTrainer(SoftmaxRegressionOptions? options = null)
     {
-        _options = options ?? new SoftmaxRegressionOptions();
-        _options.Validate();
+        this.options = options ?? new SoftmaxRegressionOptions();
+        this.options.Validate();
     }
 
-    public SoftmaxRegressionOptions Options => _options;
+    public SoftmaxRegressionOptions Options => options;
 
     string Training.ITrainer.Name => Persistence.ModelKind.LogReg;
 
@@ -38,9 +38,9 @@ public sealed class SoftmaxRegressionTrainer : Training.ITrainer
     public SoftmaxRegression Fit(LabeledImages train, Action<LbfgsStep>? onStep = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        using var threads = new ThreadScope(_options.Threads);
-        float[] features = PixelFeatures.UnitFloats(train, _options.Deskew);
-        return Fit(features, train.Labels, train.Count, train.ClassCount, _options, onStep, cancellationToken);
+        using var threads = new ThreadScope(options.Threads);
+        float[] features = PixelFeatures.UnitFloats(train, options.Deskew);
+        return Fit(features, train.Labels, train.Count, train.ClassCount, options, onStep, cancellationToken);
     }
 
     /// <summary>The fit on prepared features (see <see cref="PixelFeatures.UnitFloats"/>).</summary>

@@ -26,24 +26,24 @@ public sealed class OnnxGraphBuilder
     /// <summary>The <c>dim_param</c> written for a dimension given as -1.</summary>
     public const string BatchDimension = "N";
 
-    private readonly string _graphName;
-    private readonly List<Node> _nodes = [];
-    private readonly List<Initializer> _initializers = [];
-    private readonly List<ValueInfo> _inputs = [];
-    private readonly List<ValueInfo> _outputs = [];
-    private readonly HashSet<string> _values = new(StringComparer.Ordinal);
+    private readonly string graphName;
+    private readonly List<Node> nodes = [];
+    private readonly List<Initializer> initializers = [];
+    private readonly List<ValueInfo> inputs = [];
+    private readonly List<ValueInfo> outputs = [];
+    private readonly HashSet<string> values = new(StringComparer.Ordinal);
 
     public OnnxGraphBuilder(string graphName)
     {
         ArgumentException.ThrowIfNullOrEmpty(graphName);
-        _graphName = graphName;
+        this.graphName = graphName;
     }
 
     /// <summary>Declares a float input; a dimension of -1 becomes the symbolic batch dimension.</summary>
     public string Input(string name, params ReadOnlySpan<int> shape)
     {
         Declare(name);
-        _inputs.Add(new ValueInfo(name, ToLongs(shape)));
+        inputs.Add(new ValueInfo(name, ToLongs(shape)));
         return name;
     }
 
@@ -53,7 +53,7 @@ public sealed class OnnxGraphBuilder
         Require(value);
         if (value != name)
             AddNode("Identity", [value], [], name);
-        _outputs.Add(new ValueInfo(name, ToLongs(shape)));
+        outputs.Add(new ValueInfo(name, ToLongs(shape)));
     }
 
     /// <summary>A constant float tensor, such as a weight, stored in the model.</summary>
@@ -155,12 +155,12 @@ public sealed class OnnxGraphBuilder
     /// <exception cref="InvalidOperationException">The graph has no input or no output.</exception>
     public byte[] Build()
     {
-        if (_inputs.Count == 0 || _outputs.Count == 0)
-            throw new InvalidOperationException($"graph '{_graphName}' needs at least one input and one output");
+        if (inputs.Count == 0 || outputs.Count == 0)
+            throw new InvalidOperationException($"graph '{graphName}' needs at least one input and one output");
         var model = new ProtobufWriter();
         string version = typeof(OnnxGraphBuilder).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         WriteModel(model, IrVersion, ProducerName, version, OpsetVersion,
-            graph => WriteGraph(graph, _graphName, _nodes, _initializers, _inputs, _outputs));
+            graph => WriteGraph(graph, graphName, nodes, initializers, inputs, outputs));
         return model.WrittenSpan.ToArray();
     }
 
@@ -179,7 +179,7 @@ public sealed class OnnxGraphBuilder
         if (expected != count)
             throw new ArgumentException($"initializer '{name}': shape {TensorData.FormatShape(shape)} needs {expected} values, got {count}", nameof(shape));
         Declare(name);
-        _initializers.Add(new Initializer(name, dataType, ToLongs(shape), bytes.ToArray()));
+        initializers.Add(new Initializer(name, dataType, ToLongs(shape), bytes.ToArray()));
         return name;
     }
 
@@ -189,7 +189,7 @@ public sealed class OnnxGraphBuilder
             Require(input);
         string output = name ?? FreshName(opType);
         Declare(output);
-        _nodes.Add(new Node(opType, output, inputs, [output], attributes));
+        nodes.Add(new Node(opType, output, inputs, [output], attributes));
         return output;
     }
 
@@ -208,7 +208,7 @@ public sealed class OnnxGraphBuilder
     private string FreshName(string stem)
     {
         string name = stem;
-        for (int i = 1; _values.Contains(name); i++)
+        for (int i = 1; values.Contains(name); i++)
             name = $"{stem}_{i}";
         return name;
     }
@@ -216,13 +216,13 @@ public sealed class OnnxGraphBuilder
     private void Declare(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (!_values.Add(name))
-            throw new ArgumentException($"value '{name}' is already defined in graph '{_graphName}'", nameof(name));
+        if (!values.Add(name))
+            throw new ArgumentException($"value '{name}' is already defined in graph '{graphName}'", nameof(name));
     }
 
     private void Require(string value)
     {
-        if (!_values.Contains(value))
-            throw new ArgumentException($"value '{value}' is not defined in graph '{_graphName}'", nameof(value));
+        if (!values.Contains(value))
+            throw new ArgumentException($"value '{value}' is not defined in graph '{graphName}'", nameof(value));
     }
 }

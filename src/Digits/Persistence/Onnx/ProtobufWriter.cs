@@ -22,10 +22,10 @@ internal sealed class ProtobufWriter
     private const int WireLengthDelimited = 2;
     private const int WireFixed32 = 5;
 
-    private readonly ArrayBufferWriter<byte> _buffer = new();
+    private readonly ArrayBufferWriter<byte> buffer = new();
 
     /// <summary>The bytes written so far: a complete message.</summary>
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
+    public ReadOnlySpan<byte> WrittenSpan => buffer.WrittenSpan;
 
     public void WriteInt64(int field, long value)
     {
@@ -36,8 +36,8 @@ internal sealed class ProtobufWriter
     public void WriteFloat(int field, float value)
     {
         WriteTag(field, WireFixed32);
-        BinaryPrimitives.WriteSingleLittleEndian(_buffer.GetSpan(4), value);
-        _buffer.Advance(4);
+        BinaryPrimitives.WriteSingleLittleEndian(buffer.GetSpan(4), value);
+        buffer.Advance(4);
     }
 
     public void WriteString(int field, string value) => WriteBytes(field, Encoding.UTF8.GetBytes(value));
@@ -46,7 +46,7 @@ internal sealed class ProtobufWriter
     {
         WriteTag(field, WireLengthDelimited);
         WriteVarint((ulong)value.Length);
-        _buffer.Write(value);
+        buffer.Write(value);
     }
 
     /// <summary>Writes a nested message, composed by <paramref name="write"/>, as a length-delimited field.</summary>
@@ -65,7 +65,7 @@ internal sealed class ProtobufWriter
 
     private void WriteVarint(ulong value)
     {
-        Span<byte> span = _buffer.GetSpan(10);
+        Span<byte> span = buffer.GetSpan(10);
         int i = 0;
         while (value >= 0x80)
         {
@@ -73,6 +73,6 @@ internal sealed class ProtobufWriter
             value >>= 7;
         }
         span[i++] = (byte)value;
-        _buffer.Advance(i);
+        buffer.Advance(i);
     }
 }
