@@ -16,11 +16,12 @@ internal static class DataCommands
 
     public static Command Create()
     {
-        var data = new Command("data", "Inspect, verify, download and view the training data");
+        var data = new Command("data", "Inspect, verify, download and view the training data, and make sets that look like real photos");
         data.Subcommands.Add(Info());
         data.Subcommands.Add(Verify());
         data.Subcommands.Add(Fetch());
         data.Subcommands.Add(Show());
+        data.Subcommands.Add(SynthCommands.Scans());
         return data;
     }
 
