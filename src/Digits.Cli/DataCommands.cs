@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Digits.Cli;
 
-/// <summary><c>digits data info|verify|fetch|show</c>: where the data is, whether it is intact, and what it looks like.</summary>
+/// <summary><c>digits data info|verify|fetch|show|synth-scans|synth-fonts</c>: where the data is, whether it is intact, what it looks like, and sets that look like photos of it.</summary>
 internal static class DataCommands
 {
     private static readonly Option<string> DatasetName = new("--dataset")
@@ -22,6 +22,7 @@ internal static class DataCommands
         data.Subcommands.Add(Fetch());
         data.Subcommands.Add(Show());
         data.Subcommands.Add(SynthCommands.Scans());
+        data.Subcommands.Add(SynthCommands.Fonts());
         return data;
     }
 

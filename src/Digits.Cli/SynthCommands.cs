@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Digits.Cli;
 
 /// <summary>
-/// <c>digits data synth-scans</c>: labelled image folders that look like what
+/// <c>digits data synth-scans</c> and <c>digits data synth-fonts</c>: labelled image folders that look like what
 /// users send (phone photos and scans of one handwritten digit), for <c>digits evaluate MODEL --images DIR</c>.
 /// </summary>
 internal static class SynthCommands
@@ -80,6 +80,62 @@ internal static class SynthCommands
             }
             terminal.Out.MarkupLineInterpolated($"{n:N0} scans of {words} in [blue]{result.Folder}[/] (labels.csv; {result.Bytes / 1e6:F1} MB, {seconds:F1} s)");
             return CommandRunner.Ok;
+        });
+        return cmd;
+    }
+
+    public static Command Fonts()
+    {
+        var seed = Seed();
+        var count = Count();
+        var output = Output();
+        var cmd = new Command("synth-fonts", "Render 0-9 in handwriting-style fonts (Debian font packages) as phone photos or scans into a labelled folder");
+        cmd.Options.Add(seed);
+        cmd.Options.Add(count);
+        cmd.Options.Add(output);
+        cmd.Options.Add(GlobalOptions.Json);
+        cmd.SetAction((parsed, ct) =>
+        {
+            var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
+            int n = CheckCount(parsed.GetValue(count));
+            string folder = parsed.GetValue(output)!;
+            using var fonts = FontSynthesizer.Choose();
+            SynthSet.CheckFolder(folder, "--out", fonts.Used.Select(f => f.File), n * ScanSynthesizer.BytesPerImage);
+            if (fonts.Missing.Count > 0)
+            {
+                Console.Error.WriteLine($"warning: fonts: {string.Join(", ", fonts.Missing.Select(f => f.Name))} not installed ({string.Join(", ", fonts.Missing.SelectMany(f => f.Files))}); the set uses the other {fonts.Used.Count}. Install them with '{HandwritingFonts.InstallCommand(fonts.Missing)}'");
+            }
+            foreach (var d in fonts.Dropped)
+                terminal.Log($"font {d.Font.Name} ({d.File}) dropped: {d.Dropped}");
+            ulong s = parsed.GetValue(seed);
+            long started = Stopwatch.GetTimestamp();
+            var result = Run(parsed, folder, ct, () => CountProgressView.Run(terminal, "rendering fonts", n,
+                progress => FontSynthesizer.Write(folder, fonts, s, n, PhotoRanges.Fixed, progress, ct)));
+            if (result is null)
+                return Task.FromResult(CommandRunner.Interrupted);
+            double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            Terminal.Wrote(result.Labels, $"{n} pictures");
+            if (parsed.GetValue(GlobalOptions.Json))
+            {
+                JsonOutput.Print(new
+                {
+                    @out = result.Folder,
+                    labels = result.Labels,
+                    seed = s,
+                    count = n,
+                    class_counts = result.ClassCounts,
+                    bytes = result.Bytes,
+                    seconds,
+                    fonts = fonts.Used.Select(f => new { name = f.Font.Name, package = f.Font.Package, file = f.File }),
+                    dropped = fonts.Dropped.Select(f => new { name = f.Font.Name, package = f.Font.Package, file = f.File, reason = f.Dropped }),
+                    missing = fonts.Missing.Select(f => new { name = f.Name, package = f.Package, files = f.Files }),
+                    ranges = PhotoRanges.Fixed,
+                });
+                return Task.FromResult(CommandRunner.Ok);
+            }
+            terminal.Out.MarkupLineInterpolated($"{n:N0} pictures of digits in {fonts.Used.Count} handwriting fonts in [blue]{result.Folder}[/] (labels.csv; {result.Bytes / 1e6:F1} MB, {seconds:F1} s)");
+            terminal.Out.MarkupLineInterpolated($"fonts: {string.Join(", ", fonts.Used.Select(f => f.Font.Name))}");
+            return Task.FromResult(CommandRunner.Ok);
         });
         return cmd;
     }
