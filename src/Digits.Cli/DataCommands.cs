@@ -235,6 +235,7 @@ internal static class DataCommands
         cmd.Options.Add(columns);
         cmd.Options.Add(scale);
         cmd.Options.Add(output);
+        cmd.Options.Add(ShowImages.Images);
         cmd.Options.Add(GlobalOptions.Json);
         cmd.SetAction(async (parsed, ct) =>
         {
@@ -247,6 +248,8 @@ internal static class DataCommands
                 throw new InvalidOptionException("--columns", $"must be at least 1, got {cols}");
             if (zoom is < 1 or > 8)
                 throw new InvalidOptionException("--scale", $"must be 1 to 8, got {zoom}");
+            if (parsed.GetValue(ShowImages.Images) is { } folder)
+                return ShowImages.Run(parsed, folder, first, n, cols, zoom, parsed.GetValue(output)!);
             var dataset = DatasetFor(parsed);
             cols = Math.Min(cols, n);
             RefuseOversizedPicture(dataset, first, n, cols, zoom);
