@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Digits.Cli;
 
-/// <summary><c>digits data info|verify|fetch|show</c>: where the data is, whether it is intact, and what it looks like.</summary>
+/// <summary><c>digits data info|verify|fetch|show|synth-scans|synth-fonts</c>: where the data is, whether it is intact, what it looks like, and sets that look like photos of it.</summary>
 internal static class DataCommands
 {
     private static readonly Option<string> DatasetName = new("--dataset")
@@ -16,11 +16,13 @@ internal static class DataCommands
 
     public static Command Create()
     {
-        var data = new Command("data", "Inspect, verify, download and view the training data");
+        var data = new Command("data", "Inspect, verify, download and view the training data, and make sets that look like real photos");
         data.Subcommands.Add(Info());
         data.Subcommands.Add(Verify());
         data.Subcommands.Add(Fetch());
         data.Subcommands.Add(Show());
+        data.Subcommands.Add(SynthCommands.Scans());
+        data.Subcommands.Add(SynthCommands.Fonts());
         return data;
     }
 
@@ -233,6 +235,7 @@ internal static class DataCommands
         cmd.Options.Add(columns);
         cmd.Options.Add(scale);
         cmd.Options.Add(output);
+        cmd.Options.Add(ShowImages.Images);
         cmd.Options.Add(GlobalOptions.Json);
         cmd.SetAction(async (parsed, ct) =>
         {
@@ -245,6 +248,8 @@ internal static class DataCommands
                 throw new InvalidOptionException("--columns", $"must be at least 1, got {cols}");
             if (zoom is < 1 or > 8)
                 throw new InvalidOptionException("--scale", $"must be 1 to 8, got {zoom}");
+            if (parsed.GetValue(ShowImages.Images) is { } folder)
+                return ShowImages.Run(parsed, folder, first, n, cols, zoom, parsed.GetValue(output)!);
             var dataset = DatasetFor(parsed);
             cols = Math.Min(cols, n);
             RefuseOversizedPicture(dataset, first, n, cols, zoom);

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Digits.Cli;
 
-/// <summary><c>digits evaluate MODEL</c>: accuracy with a 95% interval, top-2 accuracy, log loss, expected calibration error, per-class figures and the confusion matrix on MNIST's test set.</summary>
+/// <summary><c>digits evaluate MODEL</c>: accuracy with a 95% interval, top-2 accuracy, log loss, expected calibration error, per-class figures and the confusion matrix on MNIST's test set, or with <c>--images DIR</c> on a labelled image folder (<see cref="EvaluateImages"/>).</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
@@ -14,8 +14,10 @@ internal static class EvaluateCommand
         var confusion = new Option<string?>("--confusion") { Description = "Also write the confusion matrix as a PNG", HelpName = "FILE.png" };
         var errors = new Option<string?>("--errors") { Description = "Also write a gallery of the most confident mistakes as a PNG", HelpName = "FILE.png" };
         var reliability = new Option<string?>("--reliability") { Description = "Also write a reliability diagram (accuracy against confidence in 15 bins) as a PNG", HelpName = "FILE.png" };
-        var cmd = new Command("evaluate", "Measure a model on the MNIST test set: accuracy, 95% interval, log loss, per-class precision/recall/F1, confusion matrix");
+        var cmd = new Command("evaluate", "Measure a model on the MNIST test set, or on a labelled image folder (--images): accuracy, 95% interval, log loss, per-class precision/recall/F1, confusion matrix");
         cmd.Arguments.Add(model);
+        cmd.Options.Add(EvaluateImages.Images);
+        cmd.Options.Add(EvaluateImages.GroupBy);
         cmd.Options.Add(GlobalOptions.Data);
         cmd.Options.Add(confusion);
         cmd.Options.Add(errors);
@@ -26,6 +28,10 @@ internal static class EvaluateCommand
             var terminal = new Terminal(parsed.GetValue(GlobalOptions.Verbose));
             string path = InputFile.Check(parsed.GetValue(model)!, "MODEL");
             string? confusionPath = parsed.GetValue(confusion), errorsPath = parsed.GetValue(errors), reliabilityPath = parsed.GetValue(reliability);
+            if (parsed.GetValue(EvaluateImages.Images) is { } images)
+                return EvaluateImages.Run(parsed, terminal, path, images, confusionPath, errorsPath, reliabilityPath, ct);
+            if (parsed.GetValue(EvaluateImages.GroupBy) is not null)
+                throw new InvalidOptionException("--group-by", "needs --images DIR: MNIST test has no columns to group by");
             var loaded = await DataCommands.LoadAsync(parsed, terminal, DatasetCatalog.Mnist, ct, dataFiles =>
                 OutputPath.CheckAll([(confusionPath, "--confusion"), (errorsPath, "--errors"), (reliabilityPath, "--reliability")], [path, .. dataFiles]));
             var classifier = ModelLoader.Load(path);

@@ -14,7 +14,7 @@ internal static class TrainingRun
 {
     public static readonly Option<int?> Subset = new("--subset") { Description = "Train on a stratified subset of N training images (default: all)", HelpName = "N" };
     public static readonly Option<string> SubsetMode = CreateSubsetMode();
-    public static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for splits, initial weights, shuffles and augmentation", DefaultValueFactory = _ => 1UL, HelpName = "N" };
+    public static readonly Option<ulong> Seed = new("--seed") { Description = "Seed for splits, initial weights, shuffles and augmentation", DefaultValueFactory = _ => TrainingPlan.DefaultSeed, HelpName = "N" };
     public static readonly Option<int?> Threads = new("--threads") { Description = "Threads for the numeric kernels (default: all cores)", HelpName = "N" };
     public static readonly Option<string?> Out = new("--out", "-o") { Description = "Where to save the model (default: KIND.safetensors in the current folder)", HelpName = "FILE" };
     public static readonly Option<bool> DeskewOption = new("--deskew") { Description = "Deskew images (moment method) for training and prediction; stored in the model" };

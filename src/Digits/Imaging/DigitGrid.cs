@@ -139,7 +139,7 @@ public static class DigitGrid
 
     /// <summary>A 5 × 7 pixel font for digits, upper-case letters (lower case is drawn upper case), the
     /// punctuation captions and headings need, and the arrow →. Each glyph is seven 5-bit rows packed into a ulong, top row first.</summary>
-    static class BitmapFont
+    internal static class BitmapFont
     {
         const int GlyphW = 5, GlyphH = 7, Advance = GlyphW + 1;
 

@@ -23,7 +23,9 @@ public enum NormalizeStatus
 /// <summary>The outcome of <see cref="MnistNormalizer.TryNormalize"/>.</summary>
 /// <param name="Status">Whether the picture held one digit.</param>
 /// <param name="Pixels">With <see cref="NormalizeStatus.Ok"/>, the 784 normalized bytes (white ink on black,
-/// row-major); otherwise null.</param>
+/// row-major). With <see cref="NormalizeStatus.MultipleDigits"/>, all the marks normalized together as if they were one
+/// digit, so that a caller can still say what a model reads there (predict answers <c>unsure</c> with probabilities,
+/// evaluation scores it); null with <see cref="NormalizeStatus.NoDigit"/>.</param>
 /// <param name="Detail">Otherwise, a short account of what was seen, for people, e.g. "only a speck of ink,
 /// 4×3 px" or "2 separate marks of similar size side by side"; null with <see cref="NormalizeStatus.Ok"/>.</param>
 public sealed record NormalizeResult(NormalizeStatus Status, byte[]? Pixels, string? Detail);
@@ -129,7 +131,8 @@ public static class MnistNormalizer
 
         if (InkExtraction.Extract(image, options.InkIsDark) is not { } ink)
             return Blank;
-        if (Judge(InkMarks.Measure(ink), ink.Scale) is { } refusal)
+        var refusal = Judge(InkMarks.Measure(ink), ink.Scale);
+        if (refusal is { Status: NormalizeStatus.NoDigit })
             return refusal;
 
         var field = new float[Size * Size];
@@ -143,11 +146,13 @@ public static class MnistNormalizer
         for (int i = 0; i < field.Length; i++)
             result[i] = (byte)Math.Clamp(MathF.Round(field[i] * 255f / max), 0f, 255f);
 
-        if (!options.Deskew)
-            return new NormalizeResult(NormalizeStatus.Ok, result, null);
-        var straight = new byte[Size * Size];
-        Imaging.Deskew.Apply(result, straight);
-        return new NormalizeResult(NormalizeStatus.Ok, straight, null);
+        if (options.Deskew)
+        {
+            var straight = new byte[Size * Size];
+            Imaging.Deskew.Apply(result, straight);
+            result = straight;
+        }
+        return refusal is null ? new NormalizeResult(NormalizeStatus.Ok, result, null) : refusal with { Pixels = result };
     }
 
     /// <summary>The refusal the rules in the class remarks give for <paramref name="measures"/>, or null for one digit.

@@ -19,8 +19,9 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
 {
     /// <summary>Arguments with placeholders: {data} the MNIST folder, {train-images} its training images file,
     /// {model} a small trained model, {model-link} a symlink to it, {photo} a photo of a digit, {tmp} a scratch
-    /// folder, {text} a text file, {cold-model} the model with a calibration temperature of 0; the exit code; and
-    /// text the one error line must contain.</summary>
+    /// folder, {text} a text file, {cold-model} the model with a calibration temperature of 0, {labelled} a folder with
+    /// the photo and a labels.csv, {bad-labels} one whose labels.csv has a bad label on line 3, {no-images} an empty
+    /// folder; the exit code; and text the one error line must contain.</summary>
     public static readonly TheoryData<string, int, string> Cases = new()
     {
         // Never destroy a user's file: an output that is an input is a usage error before any work.
@@ -112,6 +113,23 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "data show --data {data} --count 0", 2, "--count: must be 1 to 1024, got 0" },
         { "data show --data {data} --count 1024 --columns 1024 --scale 8", 2, "megapixels" },
         { "data show --data {data} --from 10000", 2, "--from: must be below 10000" },
+        // Synthetic sets and labelled image folders.
+        { "data synth-scans --data {data} --count 5", 2, "Option '--out' is required" },
+        { "data synth-scans --data {data} --count 0 --out {tmp}/s", 2, "--count: must be 1 to 1,000,000, got 0" },
+        { "data synth-scans --data {data} --split train --out {tmp}/s", 2, "--split: 'train' is not one of validation, test" },
+        { "data synth-scans --data {data} --count 5 --out {data}", 2, "--out: {data} is not empty" },
+        { "data synth-scans --data {data} --count 5 --out {text}", 2, "--out: {text} is a file" },
+        { "data synth-fonts --count 0 --out {tmp}/f", 2, "--count: must be 1 to 1,000,000, got 0" },
+        { "data synth-fonts --count 5", 2, "Option '--out' is required" },
+        { "evaluate {model} --images {bad-labels}", 1, "{bad-labels}/labels.csv: line 3: label 'x' is not one of 0, 1, 2, 3, 4, 5, 6, 7, 8, 9" },
+        { "evaluate {model} --images {no-images}", 1, "{no-images}: holds neither labels.csv nor a subfolder per label" },
+        { "evaluate {model} --images {tmp}/nowhere", 1, "{tmp}/nowhere: folder not found" },
+        { "evaluate {model} --images {text}", 1, "{text}: is a file, expected a folder" },
+        { "evaluate {model} --images {labelled} --confusion {labelled}/labels.csv", 2, "--confusion: {labelled}/labels.csv is also an input" },
+        { "evaluate {model} --images {labelled} --group-by size", 2, "--group-by: 'size' is not a column of {labelled}/labels.csv" },
+        { "evaluate {model} --images {labelled} --errors {tmp}/e.png", 2, "--errors: draws the mistakes of MNIST test only" },
+        { "evaluate {model} --data {data} --group-by font", 2, "--group-by: needs --images DIR" },
+        { "data show --images {no-images} --out {tmp}/g.png", 1, "{no-images}: holds neither labels.csv nor a subfolder per label" },
     };
 
     [Theory]
@@ -190,7 +208,27 @@ public sealed class BadInputFixture : IDisposable
             ["calibration"] = "{\"temperature\": 0, \"ece_before\": 0.02, \"ece_after\": 0.01}",
         }).Write(ColdModel);
         smallTest = new EditedMnistFolder().WithTestImagesCropped(20);
+
+        Labelled = folder.File("labelled");
+        Directory.CreateDirectory(Labelled);
+        File.Copy(Photo, Path.Combine(Labelled, "photo.jpg"));
+        File.WriteAllText(Path.Combine(Labelled, "labels.csv"), "file,label,font\nphoto.jpg,3,none\n");
+        BadLabels = folder.File("bad-labels");
+        Directory.CreateDirectory(BadLabels);
+        File.Copy(Photo, Path.Combine(BadLabels, "photo.jpg"));
+        File.WriteAllText(Path.Combine(BadLabels, "labels.csv"), "file,label\nphoto.jpg,3\nphoto.jpg,x\n");
+        NoImages = folder.File("no-images");
+        Directory.CreateDirectory(NoImages);
     }
+
+    /// <summary>A labelled folder: the photo and a labels.csv with a font column.</summary>
+    public string Labelled { get; }
+
+    /// <summary>A folder whose labels.csv has the label 'x' on line 3.</summary>
+    public string BadLabels { get; }
+
+    /// <summary>An empty folder.</summary>
+    public string NoImages { get; }
 
     private readonly EditedMnistFolder smallTest;
 
@@ -212,6 +250,7 @@ public sealed class BadInputFixture : IDisposable
     public string TrainImages { get; }
 
     public string Expand(string text) => text
+        .Replace("{labelled}", Labelled).Replace("{bad-labels}", BadLabels).Replace("{no-images}", NoImages)
         .Replace("{small-test}", smallTest.Path).Replace("{speck}", Speck).Replace("{noise}", Noise).Replace("{two-digits}", TwoDigits)
         .Replace("{wide}", Wide).Replace("{wrong-kind}", WrongKind).Replace("{nan-model}", NanModel).Replace("{cold-model}", ColdModel)
         .Replace("{data}", TestData.MnistDirectory).Replace("{train-images}", TrainImages)
@@ -223,11 +262,13 @@ public sealed class BadInputFixture : IDisposable
         [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a == "''" ? "" : Expand(a))];
 
     /// <summary>SHA-256 of every input a row may name, to show that none was touched.</summary>
-    public string InputHashes() => string.Join(",", new[] { Model, Photo, Text, TrainImages, Speck, Noise, TwoDigits, Wide, WrongKind, NanModel, ColdModel }
+    public string InputHashes() => string.Join(",", new[] { Model, Photo, Text, TrainImages, Speck, Noise, TwoDigits, Wide, WrongKind, NanModel, ColdModel,
+            Path.Combine(Labelled, "labels.csv"), Path.Combine(BadLabels, "labels.csv") }
         .Select(f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))));
 
     /// <summary>Puts the placeholders back in place of this run's temp paths, for a table that reads the same every run.</summary>
     private string Collapse(string text) => text
+        .Replace(Labelled, "{labelled}").Replace(BadLabels, "{bad-labels}").Replace(NoImages, "{no-images}")
         .Replace(smallTest.Path, "{small-test}").Replace(Speck, "{speck}").Replace(Noise, "{noise}").Replace(TwoDigits, "{two-digits}")
         .Replace(Wide, "{wide}").Replace(WrongKind, "{wrong-kind}").Replace(NanModel, "{nan-model}").Replace(ColdModel, "{cold-model}")
         .Replace(ModelLink, "{model-link}").Replace(Model, "{model}").Replace(Photo, "{photo}").Replace(Text, "{text}")
