@@ -73,7 +73,7 @@ public sealed record Prediction(PredictionStatus Status, int? Digit, double? Con
     /// <summary>
     /// The one rule that turns a reading into ok or unsure: a confidence at or above <paramref name="minConfidence"/>
     /// is ok, so 0 never answers unsure for confidence and 1 answers ok only for a certain reading.
-    /// <c>Evaluation.ConfidenceThreshold</c> chooses thresholds with the same rule.
+    /// <see cref="Evaluation.ConfidenceThreshold"/> chooses thresholds with the same rule.
     /// </summary>
     public static bool IsConfident(double confidence, double minConfidence) => confidence >= minConfidence;
 
