@@ -82,8 +82,9 @@ internal static class ModelCommands
             return CommandRunner.Ok;
         });
 
-        var group = new Command("model", "Inspect model files");
+        var group = new Command("model", "Inspect model files and choose their confidence threshold");
         group.Subcommands.Add(info);
+        group.Subcommands.Add(ThresholdCommand.Create());
         return group;
     }
 
