@@ -58,7 +58,11 @@ internal static class PredictCommand
             var inputs = PredictInputs.Expand(arguments);
             string? csvPath = parsed.GetValue(csv), explainPath = parsed.GetValue(explain);
             if (explainPath is not null && !inputs.Single)
-                throw new InvalidOptionException("--explain", $"draws the map of one picture; got {inputs.Files.Count:N0} ({string.Join(", ", arguments)})");
+            {
+                throw new InvalidOptionException("--explain", arguments.Length == 1
+                    ? $"draws the map of one picture file; {arguments[0]} is a folder"
+                    : $"draws the map of one picture file; got {arguments.Length}");
+            }
             string? modelPath = parsed.GetValue(model) is { } m ? InputFile.Check(m, "--model") : null;
             OutputPath.CheckAll([(csvPath, "--csv"), (explainPath, "--explain")], [.. inputs.Files, modelPath]);
 
