@@ -42,6 +42,8 @@ internal static class ModelCommands
                     train_data_sha256 = meta.TrainDataSha256,
                     parent = meta.Parent,
                     calibration = meta.Calibration is { } c ? JsonDocument.Parse(c.ToJson()).RootElement : (JsonElement?)null,
+                    min_confidence = meta.MinConfidence,
+                    min_confidence_basis = meta.MinConfidenceBasis is { } basis ? JsonDocument.Parse(basis).RootElement : (JsonElement?)null,
                     tensors = file.File.Tensors.Select(t => new { name = t.Name, dtype = t.DType.HeaderName(), shape = t.Shape }),
                 });
                 return CommandRunner.Ok;
@@ -73,13 +75,16 @@ internal static class ModelCommands
                 rows.Add(("parent", meta.Parent));
             if (meta.Calibration is not null)
                 rows.Add(("calibration", meta.Calibration.ToJson()));
+            if (meta.MinConfidence is { } minConfidence)
+                rows.Add(("min confidence", minConfidence.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (meta.MinConfidenceBasis is { } chosen ? " " + chosen : "")));
             foreach (var (key, value) in rows)
                 o.WriteLine($"{key,-18} {value}");
             return CommandRunner.Ok;
         });
 
-        var group = new Command("model", "Inspect model files");
+        var group = new Command("model", "Inspect model files and choose their confidence threshold");
         group.Subcommands.Add(info);
+        group.Subcommands.Add(ThresholdCommand.Create());
         return group;
     }
 

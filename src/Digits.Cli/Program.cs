@@ -7,6 +7,7 @@ root.Subcommands.Add(DataCommands.Create());
 root.Subcommands.Add(PreprocessCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(TuneCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ModelCommands.CreateModel());

@@ -7,8 +7,9 @@ namespace Digits.Persistence;
 /// The <c>__metadata__</c> of a Digits model file (shared CONTRACT.md, "Files"). Safetensors metadata maps strings
 /// to strings, so JSON-valued fields (<c>labels</c>, <c>architecture</c>, <c>preprocessing</c>, <c>metrics</c>,
 /// <c>calibration</c>) are JSON text inside the string, and <c>seed</c> is a decimal integer. <c>format</c> carries the
-/// version: a reader refuses any version it was not built for rather than guess at its meaning. <c>calibration</c> is
-/// optional, so files written before it existed still load (as uncalibrated models).
+/// version: a reader refuses any version it was not built for rather than guess at its meaning. <c>calibration</c>,
+/// <c>min_confidence</c> and <c>min_confidence_basis</c> are optional, so files written before they existed still load
+/// (as uncalibrated models with the default threshold).
 /// </summary>
 public sealed record ModelMetadata
 {
@@ -51,10 +52,25 @@ public sealed record ModelMetadata
     /// </summary>
     public Calibration? Calibration { get; init; }
 
+    /// <summary>
+    /// The default threshold, 0–1, below which <c>predict</c> answers <c>unsure</c> rather than give a digit: the top
+    /// probability (after calibration) must be at least this. Chosen on labelled validation pictures by
+    /// <c>Evaluation.ConfidenceThreshold</c> (<c>digits model threshold</c>); null when not chosen, and then
+    /// <c>DigitModel.DefaultMinConfidence</c> (0.5) applies.
+    /// </summary>
+    public double? MinConfidence { get; init; }
+
+    /// <summary>
+    /// How <see cref="MinConfidence"/> was chosen, as a JSON object (the pictures' folder name, their count, the
+    /// target and reached precision); null when not recorded.
+    /// </summary>
+    public string? MinConfidenceBasis { get; init; }
+
     /// <summary>The labels of a digit model: "0" to "9".</summary>
     public static IReadOnlyList<string> DigitLabels { get; } = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
-    /// <summary>The safetensors <c>__metadata__</c> entries; <c>recipe</c>, <c>parent</c> and <c>calibration</c> only when set.</summary>
+    /// <summary>The safetensors <c>__metadata__</c> entries; <c>recipe</c>, <c>parent</c>, <c>calibration</c>,
+    /// <c>min_confidence</c> and <c>min_confidence_basis</c> only when set.</summary>
     /// <exception cref="ArgumentException">A field would make a file that <see cref="FromDictionary"/> refuses.</exception>
     public IReadOnlyDictionary<string, string> ToDictionary()
     {
@@ -69,6 +85,10 @@ public sealed record ModelMetadata
         }
         if (Calibration?.Problem() is { } calibrationProblem)
             throw new ArgumentException($"calibration {calibrationProblem}", nameof(Calibration));
+        if (MinConfidence is { } minConfidence && MinConfidenceProblem(minConfidence) is { } thresholdProblem)
+            throw new ArgumentException($"min_confidence {thresholdProblem}", nameof(MinConfidence));
+        if (MinConfidenceBasis is not null && JsonProblem(MinConfidenceBasis, JsonValueKind.Object) is { } basisProblem)
+            throw new ArgumentException($"min_confidence_basis {basisProblem}", nameof(MinConfidenceBasis));
         var entries = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = CurrentFormat,
@@ -87,6 +107,10 @@ public sealed record ModelMetadata
             entries["parent"] = Parent;
         if (Calibration is not null)
             entries["calibration"] = Calibration.ToJson();
+        if (MinConfidence is { } threshold)
+            entries["min_confidence"] = threshold.ToString("R", CultureInfo.InvariantCulture);
+        if (MinConfidenceBasis is not null)
+            entries["min_confidence_basis"] = MinConfidenceBasis;
         return entries;
     }
 
@@ -160,6 +184,19 @@ public sealed record ModelMetadata
             }
         }
 
+        double? minConfidence = null;
+        if (metadata.TryGetValue("min_confidence", out string? minConfidenceText))
+        {
+            if (!double.TryParse(minConfidenceText, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                throw Bad("min_confidence", $"is '{minConfidenceText}', expected a number from 0 to 1");
+            if (MinConfidenceProblem(value) is { } problem)
+                throw Bad("min_confidence", problem);
+            minConfidence = value;
+        }
+        string? basis = null;
+        if (metadata.TryGetValue("min_confidence_basis", out string? basisJson))
+            basis = JsonProblem(basisJson, JsonValueKind.Object) is { } problem ? throw Bad("min_confidence_basis", problem) : basisJson;
+
         return new ModelMetadata
         {
             Kind = kind,
@@ -173,6 +210,8 @@ public sealed record ModelMetadata
             TrainDataSha256 = Required("train_data_sha256"),
             Parent = metadata.GetValueOrDefault("parent"),
             Calibration = calibration,
+            MinConfidence = minConfidence,
+            MinConfidenceBasis = basis,
         };
     }
 
@@ -182,9 +221,14 @@ public sealed record ModelMetadata
         && Kind == other.Kind && Recipe == other.Recipe && Labels.SequenceEqual(other.Labels)
         && Architecture == other.Architecture && Preprocessing == other.Preprocessing && Command == other.Command
         && Seed == other.Seed && Metrics == other.Metrics && TrainDataSha256 == other.TrainDataSha256 && Parent == other.Parent
-        && Calibration == other.Calibration;
+        && Calibration == other.Calibration && MinConfidence == other.MinConfidence && MinConfidenceBasis == other.MinConfidenceBasis;
 
     public override int GetHashCode() => HashCode.Combine(Kind, Recipe, Labels.Count, Architecture, Seed, TrainDataSha256);
+
+    /// <summary>Why <paramref name="threshold"/> cannot be a <see cref="MinConfidence"/>, or null if it can.</summary>
+    private static string? MinConfidenceProblem(double threshold) => threshold is >= 0 and <= 1
+        ? null
+        : string.Create(CultureInfo.InvariantCulture, $"is {threshold}, expected 0 to 1");
 
     /// <summary>Why <paramref name="json"/> is not valid JSON of the wanted kind (any kind when null), or null if it is.</summary>
     private static string? JsonProblem(string json, JsonValueKind? kind)

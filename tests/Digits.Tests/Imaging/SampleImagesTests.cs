@@ -4,8 +4,9 @@ using SkiaSharp;
 namespace Digits.Tests.Imaging;
 
 /// <summary>
-/// The example pictures in <c>samples/</c>, made by <see cref="SyntheticDigits"/> (never MNIST data).
-/// Run with <c>DIGITS_REGENERATE_SAMPLES=1</c> to rewrite them; otherwise the committed files are only checked.
+/// The example pictures in <c>samples/</c> drawn by <see cref="SyntheticDigits"/> (never MNIST data); the
+/// <c>font-*</c> samples come from <c>digits data synth-fonts --count 10 --seed 3</c> and are checked by the predict
+/// tests. Run with <c>DIGITS_REGENERATE_SAMPLES=1</c> to rewrite them; otherwise the committed files are only checked.
 /// </summary>
 public class SampleImagesTests
 {
@@ -14,6 +15,7 @@ public class SampleImagesTests
         { "photo-3.jpg", 3 },
         { "photo-7-exif-rotated.jpg", 7 },
         { "canvas-2.png", 2 },
+        { "canvas-5.png", 5 },
     };
 
     [Theory]
@@ -34,7 +36,8 @@ public class SampleImagesTests
     {
         "photo-3.jpg" => PhonePhoto(digit, seed: 3, rotation: -5f, sideways: false),
         "photo-7-exif-rotated.jpg" => PhonePhoto(digit, seed: 7, rotation: 4f, sideways: true),
-        "canvas-2.png" => CanvasDrawing(digit),
+        "canvas-2.png" => CanvasDrawing(digit, SKColors.Transparent),
+        "canvas-5.png" => CanvasDrawing(digit, SKColors.White),
         _ => throw new ArgumentOutOfRangeException(nameof(file), file, "unknown sample"),
     };
 
@@ -57,13 +60,44 @@ public class SampleImagesTests
         return HandMadeFiles.WithExifOrientation(SyntheticDigits.Encode(stored, SKEncodedImageFormat.Jpeg, 80), 6);
     }
 
-    /// <summary>A 280 × 280 PNG of black strokes on a transparent canvas, as a web drawing pad exports it.</summary>
-    static byte[] CanvasDrawing(int digit)
+    /// <summary>A blank page: paper-coloured, lit a little unevenly, with sensor noise and no ink at all.</summary>
+    [Fact]
+    public void Blank_page_sample_holds_no_digit()
+    {
+        var path = Path.Combine(SamplesFolder(), "blank-page.jpg");
+        if (Environment.GetEnvironmentVariable("DIGITS_REGENERATE_SAMPLES") == "1")
+            File.WriteAllBytes(path, BlankPage());
+
+        Assert.InRange(new FileInfo(path).Length, 1, 300_000);
+        var result = MnistNormalizer.TryNormalize(ImageDecoder.Decode(path));
+        Assert.Equal(NormalizeStatus.NoDigit, result.Status);
+    }
+
+    /// <summary>A 600 × 800 JPEG of cream paper, brighter at the top left, with faint per-pixel noise.</summary>
+    static byte[] BlankPage()
+    {
+        const int width = 600, height = 800;
+        var random = new Random(11);
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                double light = 1 - 0.06 * (x + y) / (width + height) + (random.NextDouble() - 0.5) * 0.02;
+                bitmap.SetPixel(x, y, new SKColor((byte)(243 * light), (byte)(236 * light), (byte)(221 * light)));
+            }
+        }
+        return SyntheticDigits.Encode(bitmap, SKEncodedImageFormat.Jpeg, 80);
+    }
+
+    /// <summary>A 280 × 280 PNG of black strokes on a canvas of <paramref name="background"/>: a web drawing pad
+    /// exports transparent or white.</summary>
+    static byte[] CanvasDrawing(int digit, SKColor background)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(280, 280, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
         {
-            canvas.Clear(SKColors.Transparent);
+            canvas.Clear(background);
             canvas.Translate(140, 135);
             canvas.Scale(1.9f);
             canvas.Translate(-30, -50);
