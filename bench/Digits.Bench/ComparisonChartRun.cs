@@ -8,7 +8,8 @@ namespace Digits.Bench;
 /// Draws <see cref="ModelComparisonChart"/> from the JSON that <c>digits train … --json</c> printed, one file per model:
 /// test accuracy with its Wilson interval over the 10,000 MNIST test images, training time, and the published notebook
 /// figure for the kind (logreg 92.3%, svm 96.7%, cnn 99.1%). The comparison in docs/images/ until
-/// <c>digits report</c> draws its own. Usage: <c>-- comparison OUT.png RUN.json...</c>.
+/// <c>digits report</c> draws its own. Usage: <c>-- comparison OUT.png RUN.json...</c>. A report's results.json
+/// (<c>-- comparison OUT.png results.json</c>) redraws that report's chart from its figures, as the report draws it.
 /// </summary>
 internal static class ComparisonChartRun
 {
@@ -28,6 +29,11 @@ internal static class ComparisonChartRun
         {
             using var json = JsonDocument.Parse(File.ReadAllText(file));
             var run = json.RootElement;
+            if (run.TryGetProperty("models", out var models))
+            {
+                scores.AddRange(ReportScores(models));
+                continue;
+            }
             string kind = run.GetProperty("kind").GetString()!;
             string name = run.GetProperty("recipe").GetString() ?? kind;
             int trainCount = run.GetProperty("train_count").GetInt32();
@@ -42,5 +48,18 @@ internal static class ComparisonChartRun
         }
         ModelComparisonChart.Save(scores, args[0], "MNIST test accuracy against training time (2 cores)");
         Console.WriteLine($"wrote {args[0]}");
+    }
+
+    /// <summary>The models of a report's results.json, labelled as <c>StudyReport</c> labels them.</summary>
+    private static IEnumerable<ModelScore> ReportScores(JsonElement models)
+    {
+        foreach (var m in models.EnumerateArray())
+        {
+            var ci = m.GetProperty("accuracy_ci95");
+            double? published = m.GetProperty("published").ValueKind == JsonValueKind.Number ? m.GetProperty("published").GetDouble() : null;
+            yield return new ModelScore($"{m.GetProperty("name").GetString()} {Reporting.StudyReport.Count(m.GetProperty("train_count").GetInt32())}",
+                m.GetProperty("test_accuracy").GetDouble(), ci[0].GetDouble(), ci[1].GetDouble(), Math.Max(m.GetProperty("train_seconds").GetDouble(), 1e-3),
+                published, published is null ? null : m.GetProperty("published_by").GetString());
+        }
     }
 }

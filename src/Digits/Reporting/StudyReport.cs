@@ -484,7 +484,7 @@ public sealed class StudyReport
         int validationCount = Metric(metadata, "validation_count") is JsonElement { ValueKind: JsonValueKind.Number } vc ? vc.GetInt32() : 0;
         int members = EnsembleMembers(metadata);
         var published = Published(stage.Name);
-        var result = new StudyModel(stage.Name, metadata.Kind, $"ensemble of {members} cnn models (reused: {Path.GetFileName(reused.Path)}, made by `{metadata.Command}`), {Images(trainCount)}",
+        var result = new StudyModel(stage.Name, metadata.Kind, $"cnn ensemble, {members} member{(members == 1 ? "" : "s")} kept by validation (reused: {Path.GetFileName(reused.Path)}), {Images(trainCount)}",
             trainCount, new Dictionary<string, double> { ["members"] = members }, test, seconds, published?.Accuracy, published?.Source, reused.Path, null)
         {
             Reused = true,
@@ -492,7 +492,7 @@ public sealed class StudyReport
             EceUncalibrated = eceUncalibrated,
             Temperature = metadata.Calibration?.Temperature,
         };
-        notes.Add($"{EnsembleStage} was not trained by this report: it is {reused.Path}, measured here on the test split; its training time is the one stored in the file.");
+        notes.Add($"{EnsembleStage} was not trained by this report: it is {reused.Path}, made by `{metadata.Command}` and measured here on the test split; its training time is the one stored in the file.");
         Finished(stage, result, progress);
         return result;
     }
@@ -557,8 +557,11 @@ public sealed class StudyReport
         return new StudyFile(path, "Test accuracy (with its 95% interval) against training time on a log axis; the notebook's figures are the dashed lines.");
     }
 
-    /// <summary>An image count for a label: <c>60k</c>, <c>10k</c>, or the number when it is not whole thousands.</summary>
-    internal static string Count(int n) => n >= 1000 && n % 1000 == 0 ? $"{n / 1000}k" : n.ToString(CultureInfo.InvariantCulture);
+    /// <summary>An image count for a chart label: <c>60k</c>, <c>10k</c>, <c>54k</c> for 54,001 (from 10,000 on, to the
+    /// nearest thousand), or the number below that when it is not whole thousands.</summary>
+    internal static string Count(int n) => n >= 10_000 || (n >= 1000 && n % 1000 == 0)
+        ? string.Create(CultureInfo.InvariantCulture, $"{Math.Round(n / 1000.0):0}k")
+        : n.ToString(CultureInfo.InvariantCulture);
 
     private static string Images(int n) => string.Create(CultureInfo.InvariantCulture, $"{n:N0} training images");
 
