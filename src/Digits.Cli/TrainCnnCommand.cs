@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Digits.Imaging;
 using Digits.Training;
 
 namespace Digits.Cli;
@@ -18,6 +19,7 @@ internal static class TrainCnnCommand
         var batchSize = new Option<int?>("--batch-size") { Description = "Images per step (default: the recipe's)", HelpName = "N" };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the recipe's)", HelpName = "RATE" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn off the recipe's data augmentation" };
+        var stroke = new Option<float?>("--stroke") { Description = "Augment stroke width too: up to PX pixels wider or PX/4 narrower, as heavier or lighter pens and small digits in photos give (default: the recipe's, 0 for every recipe)", HelpName = "PX" };
         var ensemble = new Option<int>("--ensemble") { Description = "Train N models (seeds SEED, SEED+1, …; for cnn every other one with elastic distortion), keep those that validation picks, and average their probabilities", DefaultValueFactory = _ => 1, HelpName = "N" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the best epoch here as training goes (with optimizer state, for --resume); with --ensemble, member i uses FILE with .mi before its extension", HelpName = "FILE" };
         var resume = new Option<bool>("--resume") { Description = "Continue from --checkpoint if it exists" };
@@ -29,6 +31,7 @@ internal static class TrainCnnCommand
         cmd.Options.Add(batchSize);
         cmd.Options.Add(lr);
         cmd.Options.Add(noAugment);
+        cmd.Options.Add(stroke);
         cmd.Options.Add(ensemble);
         cmd.Options.Add(checkpoint);
         cmd.Options.Add(resume);
@@ -42,7 +45,9 @@ internal static class TrainCnnCommand
                     Epochs = parsed.GetValue(epochs) ?? recipe.Training.Epochs,
                     BatchSize = parsed.GetValue(batchSize) ?? recipe.Training.BatchSize,
                     LearningRate = parsed.GetValue(lr) ?? recipe.Training.LearningRate,
-                    Augmentation = parsed.GetValue(noAugment) ? null : recipe.Training.Augmentation,
+                    Augmentation = parsed.GetValue(noAugment) ? null
+                        : parsed.GetValue(stroke) is float px ? WithStroke(recipe.Training.Augmentation, px)
+                        : recipe.Training.Augmentation,
                     Seed = parsed.GetValue(TrainingRun.Seed),
                     Threads = TrainingRun.RequestedThreads(parsed),
                     CheckpointPath = parsed.GetValue(checkpoint),
@@ -55,5 +60,13 @@ internal static class TrainCnnCommand
             return await TrainingRun.RunAsync(parsed, validation, entry.Create(options), options.Checkpoints(), ct);
         });
         return cmd;
+    }
+
+    /// <exception cref="InvalidOptionException">A negative or non-finite width, or one past a third of the image.</exception>
+    private static AugmentationSettings WithStroke(AugmentationSettings? augmentation, float pixels)
+    {
+        if (!(pixels >= 0f && pixels <= 8f))
+            throw new InvalidOptionException("--stroke", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be 0 to 8 pixels, got {pixels}"));
+        return (augmentation ?? AugmentationSettings.None) with { StrokePixels = pixels };
     }
 }

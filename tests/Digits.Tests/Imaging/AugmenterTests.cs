@@ -77,4 +77,51 @@ public class AugmenterTests
         }
         return (x / mass, y / mass);
     }
+
+    [Fact]
+    public void A_stroke_change_thickens_or_thins_the_ink_within_its_range_and_leaves_the_rest_of_the_distortion_alone()
+    {
+        var affine = new AugmentationSettings(RotationDegrees: 10f, Scale: 0.1f, Shear: 0.15f, TranslationPixels: 2f);
+        var plain = new Augmenter(affine);
+        var stroked = new Augmenter(affine with { StrokePixels = 2f });
+        var withoutStroke = new float[784];
+        var withStroke = new float[784];
+        int thicker = 0, thinner = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            byte[] image = Digit(i);
+            ulong key = Augmenter.SampleKey(5, 1, i);
+            plain.Apply(image, withoutStroke, key);
+            stroked.Apply(image, withStroke, key);
+            Assert.All(withStroke, v => Assert.InRange(v, 0f, 1f));
+            double before = withoutStroke.Sum(), after = withStroke.Sum();
+            // Widening by at most 2 pixels at most triples a stroke about 1.5 pixels wide; narrowing by half a pixel keeps most of it.
+            Assert.InRange(after / before, 0.4, 3.0);
+            if (after > before * 1.02)
+                thicker++;
+            else if (after < before * 0.98)
+                thinner++;
+            // The same key draws the same affine distortion: where neither image has ink nearby, both are black.
+            for (int p = 0; p < 784; p++)
+            {
+                if (withoutStroke[p] == 0f && withStroke[p] > 0f)
+                    Assert.True(Neighbourhood(withoutStroke, p) > 0f, $"image {i}: ink at {p} far from any stroke");
+            }
+        }
+        Assert.True(thicker > 20, $"{thicker} of 40 got thicker");
+        Assert.True(thinner > 0, $"{thinner} of 40 got thinner");
+    }
+
+    /// <summary>The most ink within two pixels of pixel <paramref name="p"/> (a widening of up to 2 pixels moves each edge by 1).</summary>
+    private static float Neighbourhood(float[] image, int p)
+    {
+        int x = p % 28, y = p / 28;
+        float most = 0f;
+        for (int v = Math.Max(0, y - 2); v <= Math.Min(27, y + 2); v++)
+        {
+            for (int u = Math.Max(0, x - 2); u <= Math.Min(27, x + 2); u++)
+                most = Math.Max(most, image[v * 28 + u]);
+        }
+        return most;
+    }
 }
