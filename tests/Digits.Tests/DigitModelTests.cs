@@ -7,7 +7,7 @@ namespace Digits.Tests;
 
 /// <summary>
 /// <see cref="DigitModel"/> with the bundled model, as a program using the library calls it. These tests assert
-/// behaviour (the samples read right, a blank page is no-digit, every overload agrees), never the interim model's
+/// behaviour (the samples read right, a blank page is no-digit, every overload agrees), never the bundled model's
 /// exact accuracy, so they hold when the bundled model is replaced.
 /// </summary>
 public class DigitModelTests
