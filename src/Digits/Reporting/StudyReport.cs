@@ -434,7 +434,7 @@ public sealed class StudyReport
             string? why = metadata.Kind != ModelKind.Ensemble ? null
                 : metadata.Recipe != recipe ? $"its recipe is {metadata.Recipe}, not {recipe}"
                 : metadata.TrainDataSha256 != expected ? "it was trained on other images than the report's cnn stage (train_data_sha256 differs)"
-                : Metric(metadata, "interrupted") is JsonElement { ValueKind: JsonValueKind.True } ? "its training did not finish"
+                : Metrics(metadata).TryGetProperty("interrupted", out var stopped) && stopped.ValueKind == JsonValueKind.True ? "its training did not finish"
                 : "";
             if (why is null)
                 continue;
@@ -443,7 +443,7 @@ public sealed class StudyReport
                 notes.Add($"--reuse: {name} was not used: {why}.");
                 continue;
             }
-            double validation = Metric(metadata, "validation_accuracy") is JsonElement { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : double.NaN;
+            double validation = Number(Metrics(metadata), "validation_accuracy") ?? double.NaN;
             if (best is null || validation > bestValidation)
             {
                 best = new ReusedModel(path, file);
@@ -455,11 +455,16 @@ public sealed class StudyReport
         return (best, notes);
     }
 
-    private static JsonElement? Metric(ModelMetadata metadata, string name)
+    /// <summary>A model file's <c>metrics</c> object, parsed once.</summary>
+    private static JsonElement Metrics(ModelMetadata metadata)
     {
         using var json = JsonDocument.Parse(metadata.Metrics);
-        return json.RootElement.TryGetProperty(name, out var value) ? value.Clone() : null;
+        return json.RootElement.Clone();
     }
+
+    /// <summary>The number <paramref name="name"/> of a <c>metrics</c> object, or null.</summary>
+    private static double? Number(JsonElement metrics, string name) =>
+        metrics.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     /// <summary>Measures a reused model on the test split, as <see cref="TrainingSession"/> measures a trained one.</summary>
     private StudyModel MeasureReused(StudyStage stage, ReusedModel reused, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
@@ -479,9 +484,10 @@ public sealed class StudyReport
         {
             test = Evaluator.Evaluate(model, images.Pixels, images.Labels, images.Count, cancellationToken: cancellationToken);
         }
-        double seconds = Metric(metadata, "train_seconds") is JsonElement { ValueKind: JsonValueKind.Number } s ? s.GetDouble() : double.NaN;
-        int trainCount = Metric(metadata, "train_count") is JsonElement { ValueKind: JsonValueKind.Number } n ? n.GetInt32() : 0;
-        int validationCount = Metric(metadata, "validation_count") is JsonElement { ValueKind: JsonValueKind.Number } vc ? vc.GetInt32() : 0;
+        var metrics = Metrics(metadata);
+        double seconds = Number(metrics, "train_seconds") ?? double.NaN;
+        int trainCount = (int)(Number(metrics, "train_count") ?? 0);
+        int validationCount = (int)(Number(metrics, "validation_count") ?? 0);
         int members = EnsembleMembers(metadata);
         var published = Published(stage.Name);
         var result = new StudyModel(stage.Name, metadata.Kind, $"cnn ensemble, {members} member{(members == 1 ? "" : "s")} kept by validation (reused: {Path.GetFileName(reused.Path)}), {Images(trainCount)}",
