@@ -18,6 +18,7 @@ var modes = new Dictionary<string, Action<string[]>>
     ["svm-votes"] = SvmVotesRun.Print,    // DATA SEED MODEL...: coupled probabilities against voting
     ["fuzz"] = FuzzRun.Print,             // [CASES] [SEED] [FORMAT...]: the mutation fuzzer, 100,000 cases per format
     ["learning-curve"] = LearningCurveRun.Print, // DATA OUT.png [RECIPE] [N] [EPOCHS] [FRACTION]: a short run's learning curve chart
+    ["pipeline"] = PipelineRun.Print,     // DATA OUT [MODEL]: decode, normalize and predict of five named files, one thread
     ["comparison"] = ComparisonChartRun.Print,   // OUT.png RUN.json...: the model comparison chart from `digits train --json` outputs
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))

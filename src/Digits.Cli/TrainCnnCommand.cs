@@ -20,6 +20,7 @@ internal static class TrainCnnCommand
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the recipe's)", HelpName = "RATE" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn off the recipe's data augmentation" };
         var stroke = new Option<float?>("--stroke") { Description = "Augment stroke width too: up to PX pixels wider or PX/4 narrower, as heavier or lighter pens and small digits in photos give (default: the recipe's, 0 for every recipe)", HelpName = "PX" };
+        var hollow = new Option<float?>("--hollow") { Description = "Augment with hollow strokes too: this share (0 to 1) of images drawn as outlines, as bubble lettering and outline pens give (default: the recipe's, 0 for every recipe)", HelpName = "SHARE" };
         var ensemble = new Option<int>("--ensemble") { Description = "Train N models (seeds SEED, SEED+1, …; for cnn every other one with elastic distortion), keep those that validation picks, and average their probabilities", DefaultValueFactory = _ => 1, HelpName = "N" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the best epoch here as training goes (with optimizer state, for --resume); with --ensemble, member i uses FILE with .mi before its extension", HelpName = "FILE" };
         var resume = new Option<bool>("--resume") { Description = "Continue from --checkpoint if it exists" };
@@ -32,6 +33,7 @@ internal static class TrainCnnCommand
         cmd.Options.Add(lr);
         cmd.Options.Add(noAugment);
         cmd.Options.Add(stroke);
+        cmd.Options.Add(hollow);
         cmd.Options.Add(ensemble);
         cmd.Options.Add(checkpoint);
         cmd.Options.Add(resume);
@@ -46,8 +48,7 @@ internal static class TrainCnnCommand
                     BatchSize = parsed.GetValue(batchSize) ?? recipe.Training.BatchSize,
                     LearningRate = parsed.GetValue(lr) ?? recipe.Training.LearningRate,
                     Augmentation = parsed.GetValue(noAugment) ? null
-                        : parsed.GetValue(stroke) is float px ? WithStroke(recipe.Training.Augmentation, px)
-                        : recipe.Training.Augmentation,
+                        : WithHollow(WithStroke(recipe.Training.Augmentation, parsed.GetValue(stroke)), parsed.GetValue(hollow)),
                     Seed = parsed.GetValue(TrainingRun.Seed),
                     Threads = TrainingRun.RequestedThreads(parsed),
                     CheckpointPath = parsed.GetValue(checkpoint),
@@ -63,10 +64,22 @@ internal static class TrainCnnCommand
     }
 
     /// <exception cref="InvalidOptionException">A negative or non-finite width, or one past a third of the image.</exception>
-    private static AugmentationSettings WithStroke(AugmentationSettings? augmentation, float pixels)
+    private static AugmentationSettings? WithStroke(AugmentationSettings? augmentation, float? pixels)
     {
-        if (!(pixels >= 0f && pixels <= 8f))
-            throw new InvalidOptionException("--stroke", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be 0 to 8 pixels, got {pixels}"));
-        return (augmentation ?? AugmentationSettings.None) with { StrokePixels = pixels };
+        if (pixels is not float px)
+            return augmentation;
+        if (!(px >= 0f && px <= 8f))
+            throw new InvalidOptionException("--stroke", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be 0 to 8 pixels, got {px}"));
+        return (augmentation ?? AugmentationSettings.None) with { StrokePixels = px };
+    }
+
+    /// <exception cref="InvalidOptionException">A share outside [0, 1].</exception>
+    private static AugmentationSettings? WithHollow(AugmentationSettings? augmentation, float? share)
+    {
+        if (share is not float s)
+            return augmentation;
+        if (!(s >= 0f && s <= 1f))
+            throw new InvalidOptionException("--hollow", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be a share from 0 to 1, got {s}"));
+        return (augmentation ?? AugmentationSettings.None) with { HollowShare = s };
     }
 }

@@ -14,6 +14,9 @@ namespace Digits.Imaging;
 /// quarter of it narrower, as a heavier or lighter pen, or a small digit on a photo, gives them once scaled to 28×28;
 /// done by grayscale dilation or erosion over 3×3 windows (one pass widens a stroke by 2 pixels; a fraction of a pass
 /// is blended). 0 turns it off.</param>
+/// <param name="HollowShare">Share of images (0 to 1) drawn as hollow, outlined strokes, as bubble lettering and
+/// outline pens give: the strokes are widened by one pass of the 3×3 maximum and the result less its 3×3 minimum is
+/// kept, a one-pixel contour on each side of a hole as wide as the stroke was. 0 turns it off.</param>
 public sealed record AugmentationSettings(
     float RotationDegrees = 10f,
     float Scale = 0.1f,
@@ -21,7 +24,8 @@ public sealed record AugmentationSettings(
     float TranslationPixels = 2f,
     float ElasticAlpha = 0f,
     float ElasticSigma = 4f,
-    float StrokePixels = 0f)
+    float StrokePixels = 0f,
+    float HollowShare = 0f)
 {
     /// <summary>No distortion at all: the output equals the input.</summary>
     public static AugmentationSettings None { get; } = new(0f, 0f, 0f, 0f, 0f);
@@ -66,6 +70,10 @@ public sealed class Augmenter
         RequireNonNegative(settings.TranslationPixels, nameof(settings.TranslationPixels));
         RequireNonNegative(settings.Shear, nameof(settings.Shear));
         RequireNonNegative(settings.StrokePixels, nameof(settings.StrokePixels));
+        if (!(settings.HollowShare is >= 0f and <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings.HollowShare), settings.HollowShare, "must be in [0, 1]");
+        }
         if (!(settings.Scale is >= 0f and < 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(settings.Scale), settings.Scale, "must be in [0, 1)");
@@ -80,7 +88,7 @@ public sealed class Augmenter
         {
             elastic = new ElasticDistortion(width, height, settings.ElasticAlpha, settings.ElasticSigma);
         }
-        if (settings.StrokePixels > 0f)
+        if (settings.StrokePixels > 0f || settings.HollowShare > 0f)
         {
             stroke = new float[width * height];
         }
@@ -142,10 +150,29 @@ public sealed class Augmenter
         }
 
         // Drawn last, so that settings without it draw exactly the distortions they drew before it existed.
-        if (stroke is not null)
+        if (settings.StrokePixels > 0f)
         {
             float change = settings.StrokePixels * (1.25f * random.NextFloat() - 0.25f);
             ChangeStrokes(output[..size], change);
+        }
+        // Drawn after the stroke change, for the same reason.
+        if (settings.HollowShare > 0f && random.NextFloat() < settings.HollowShare)
+        {
+            Hollow(output[..size]);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the strokes by their outline: widens them by one pass of the 3×3 maximum, then keeps that less its own
+    /// 3×3 minimum, so each stroke becomes a one-pixel contour on both sides around a hole as wide as it was.
+    /// </summary>
+    private void Hollow(Span<float> image)
+    {
+        Filter3x3(image, stroke, maximum: true);
+        Filter3x3(stroke, image, maximum: false);
+        for (int i = 0; i < image.Length; i++)
+        {
+            image[i] = stroke![i] - image[i];
         }
     }
 

@@ -112,6 +112,50 @@ public class AugmenterTests
         Assert.True(thinner > 0, $"{thinner} of 40 got thinner");
     }
 
+    [Fact]
+    public void A_hollow_draw_turns_a_solid_bar_into_its_outline_around_a_hole_as_wide_as_the_bar()
+    {
+        // A solid bar 4 pixels wide (columns 12..15), rows 4..23; no affine change, every image hollow.
+        var bar = new byte[784];
+        for (int y = 4; y < 24; y++)
+        {
+            for (int x = 12; x < 16; x++)
+                bar[y * 28 + x] = 255;
+        }
+        var hollow = new Augmenter(AugmentationSettings.None with { HollowShare = 1f });
+        var output = new float[784];
+        hollow.Apply(bar, output, Augmenter.SampleKey(1, 0, 0));
+        Assert.All(output, v => Assert.InRange(v, 0f, 1f));
+        int row = 14 * 28;
+        // One-pixel contours just outside the bar, the bar itself now a hole, nothing further out.
+        Assert.Equal(new float[] { 0f, 1f, 0f, 0f, 0f, 0f, 1f, 0f }, output[(row + 10)..(row + 18)]);
+        // The ends are closed too.
+        Assert.Equal(1f, output[3 * 28 + 13]);
+        Assert.Equal(0f, output[5 * 28 + 13]);
+    }
+
+    [Fact]
+    public void A_hollow_share_outlines_about_that_share_of_images_and_leaves_the_others_as_they_were()
+    {
+        var affine = new AugmentationSettings(RotationDegrees: 10f, Scale: 0.1f, Shear: 0.15f, TranslationPixels: 2f);
+        var plain = new Augmenter(affine);
+        var some = new Augmenter(affine with { HollowShare = 0.25f });
+        var a = new float[784];
+        var b = new float[784];
+        int changed = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] image = Digit(i % 40);
+            ulong key = Augmenter.SampleKey(9, 2, i);
+            plain.Apply(image, a, key);
+            some.Apply(image, b, key);
+            if (!a.AsSpan().SequenceEqual(b))
+                changed++;
+        }
+        Assert.InRange(changed, 30, 70);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Augmenter(affine with { HollowShare = 1.5f }));
+    }
+
     /// <summary>The most ink within two pixels of pixel <paramref name="p"/> (a widening of up to 2 pixels moves each edge by 1).</summary>
     private static float Neighbourhood(float[] image, int p)
     {

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using Digits.Data;
+using Digits.Imaging;
+using Digits.Persistence;
+using Digits.Synthesis;
+using Digits.Tensors;
+
+namespace Digits.Bench;
+
+/// <summary>
+/// Times the input pipeline of <c>predict</c> on one thread, stage by stage: decode (<see cref="ImageDecoder"/>),
+/// normalize (<see cref="MnistNormalizer"/>) and predict (the model's forward pass on the 28×28 image), on five named
+/// files it writes first into OUT, so that every run times the same bytes:
+/// <list type="bullet">
+/// <item><c>scan-0.15mp.jpg</c> and <c>scan-0.15mp.png</c>: MNIST test #0 photographed on paper as synth-scans does
+/// (448×336, digit 120 px tall, the first synth-scans test picture's paper, light and noise);</item>
+/// <item><c>canvas-280.png</c>: <c>samples/canvas-5.png</c>, a 280×280 RGBA drawing;</item>
+/// <item><c>mnist-28.png</c>: MNIST test #1 as a 28×28 gray PNG;</item>
+/// <item><c>phone-12mp.jpg</c>: MNIST test #2 photographed at 4000×3000, digit 1,200 px tall, JPEG quality 90.</item>
+/// </list>
+/// Each stage is the median of many calls after a second of warm-up; "alloc" is the bytes one decode plus normalize
+/// allocates in steady state. Usage: <c>-- pipeline DATA OUT [MODEL]</c> (the bundled model by default; run from the
+/// repository root so that <c>samples/</c> is found).
+/// </summary>
+internal static class PipelineRun
+{
+    public static void Print(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            Console.Error.WriteLine("usage: pipeline DATA OUT [MODEL]");
+            Environment.Exit(2);
+        }
+        WorkerPool.Threads = 1;
+        var model = args.Length > 2 ? DigitModel.Load(args[2]) : DigitModel.LoadDefault();
+        var files = WriteFiles(args[0], args[1]);
+        Console.WriteLine($"# {Environment.ProcessorCount} cores, one thread; medians in ms; model {model.Name}");
+        Console.WriteLine($"{"file",-16} {"pixels",10} {"decode",8} {"normalize",10} {"dec+norm",9} {"predict",8} {"alloc B",9}  digit");
+        foreach (var (name, bytes) in files)
+        {
+            Console.WriteLine(Measure(model, name, bytes));
+        }
+    }
+
+    /// <summary>Writes the five files (see the class summary) and returns their names and bytes.</summary>
+    private static List<(string Name, byte[] Bytes)> WriteFiles(string data, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var store = new DatasetStore(new DatasetStoreOptions { DataDirectory = data, AllowDownload = false });
+        LabeledImages test = store.LoadAsync(DatasetCatalog.Mnist).GetAwaiter().GetResult().Test;
+        PhotoParameters first = ScanSynthesizer.Parameters(1, 0, PhotoRanges.Fixed);
+        PhotoParameters Scan(double height, int width, int tall, int? quality) => first with
+        {
+            DigitHeight = height, CanvasWidthScale = width / height, CanvasHeightScale = tall / height,
+            PlaceX = 0.4, PlaceY = 0.6, RotationDegrees = 5, BlurSigma = 0.6, JpegQuality = quality,
+        };
+        byte[] Photo(int index, PhotoParameters p) => PhotoRenderer.Render(InkMask.FromMnist(test.Image(index), p), p);
+
+        var files = new List<(string, byte[])>
+        {
+            ("scan-0.15mp.jpg", Photo(0, Scan(120, 448, 336, 85))),
+            ("scan-0.15mp.png", Photo(0, Scan(120, 448, 336, null))),
+            ("canvas-280.png", File.ReadAllBytes(Path.Combine("samples", "canvas-5.png"))),
+            ("mnist-28.png", ImageEncoder.EncodePng(new GrayImage(28, 28, test.Image(1).ToArray()))),
+            ("phone-12mp.jpg", Photo(2, Scan(1200, 4000, 3000, 90))),
+        };
+        foreach (var (name, bytes) in files)
+        {
+            File.WriteAllBytes(Path.Combine(folder, name), bytes);
+        }
+        return files;
+    }
+
+    private static string Measure(DigitModel model, string name, byte[] bytes)
+    {
+        bool small = bytes.Length < 1_000_000;
+        GrayImage gray = ImageDecoder.Decode(bytes, name);
+        NormalizeOptions? options = name.StartsWith("mnist", StringComparison.Ordinal) ? new NormalizeOptions(InkIsDark: false) : null;
+        byte[] pixels = MnistNormalizer.TryNormalize(gray, options).Pixels
+            ?? throw new InvalidOperationException($"{name}: no digit found");
+        var probabilities = new float[model.Classifier.Labels.Count];
+        int calls = small ? 400 : 40;
+        double decode = Median(() => ImageDecoder.Decode(bytes, name), calls);
+        double normalize = Median(() => MnistNormalizer.TryNormalize(gray, options), calls);
+        double both = Median(() => MnistNormalizer.TryNormalize(ImageDecoder.Decode(bytes, name), options), calls);
+        double predict = Median(() => model.Classifier.Predict(pixels, 1, probabilities), 400);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        MnistNormalizer.TryNormalize(ImageDecoder.Decode(bytes, name), options);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        int digit = probabilities.AsSpan().IndexOf(MaxOf(probabilities));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{name,-16} {gray.Width * gray.Height,10:N0} {decode,8:F3} {normalize,10:F3} {both,9:F3} {predict,8:F3} {allocated,9:N0}  {digit}");
+    }
+
+    /// <summary>The median time of <paramref name="calls"/> calls, in ms, after a second of warm-up.</summary>
+    internal static double Median(Action action, int calls)
+    {
+        for (long warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;)
+        {
+            action();
+        }
+        var samples = new double[calls];
+        for (int i = 0; i < calls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(samples);
+        return samples[calls / 2];
+    }
+
+    private static float MaxOf(float[] values)
+    {
+        float best = values[0];
+        foreach (float v in values)
+        {
+            best = Math.Max(best, v);
+        }
+        return best;
+    }
+}
