@@ -36,10 +36,85 @@ internal static class PipelineRun
         var model = args.Length > 2 ? DigitModel.Load(args[2]) : DigitModel.LoadDefault();
         var files = WriteFiles(args[0], args[1]);
         Console.WriteLine($"# {Environment.ProcessorCount} cores, one thread; medians in ms; model {model.Name}");
-        Console.WriteLine($"{"file",-16} {"pixels",10} {"decode",8} {"normalize",10} {"dec+norm",9} {"predict",8} {"alloc B",9}  digit");
+        Console.WriteLine($"{"file",-16} {"decoded",10} {"decode",8} {"normalize",10} {"dec+norm",9} {"predict",8} {"alloc B",9}  digit");
         foreach (var (name, bytes) in files)
         {
             Console.WriteLine(Measure(model, name, bytes));
+        }
+    }
+
+    /// <summary>
+    /// <c>-- normalize-dump DIR OUT.bin</c>: what the input pipeline (<see cref="DigitInput.FromFile"/>) makes of every
+    /// file of a labelled folder, one status byte and 784 pixels (zero without a digit) per file in labels.csv order,
+    /// so that two builds' outputs can be compared byte for byte (<c>-- normalize-compare A.bin B.bin</c>).
+    /// </summary>
+    public static void Dump(string[] args)
+    {
+        var files = ImageFolder.Read(args[0], [.. Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture))]).Files;
+        using var output = File.Create(args[1]);
+        var record = new byte[1 + 784];
+        var results = DigitInput.FromFiles([.. files.Select(f => f.Path)]);
+        foreach (var result in results)
+        {
+            Array.Clear(record);
+            record[0] = (byte)result.Status;
+            result.Pixels?.CopyTo(record, 1);
+            output.Write(record);
+        }
+        Console.WriteLine($"{results.Length} files to {args[1]}");
+    }
+
+    /// <summary><c>-- normalize-compare A.bin B.bin</c>: how many records differ, in status or in pixels, and by how much.</summary>
+    public static void Compare(string[] args)
+    {
+        byte[] a = File.ReadAllBytes(args[0]), b = File.ReadAllBytes(args[1]);
+        int n = Math.Min(a.Length, b.Length) / 785, status = 0, pixels = 0, worst = 0;
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (a[i * 785] != b[i * 785])
+            {
+                status++;
+                continue;
+            }
+            int largest = 0;
+            for (int p = 1; p < 785; p++)
+            {
+                int d = Math.Abs(a[i * 785 + p] - b[i * 785 + p]);
+                largest = Math.Max(largest, d);
+                total += d;
+            }
+            pixels += largest > 0 ? 1 : 0;
+            worst = Math.Max(worst, largest);
+        }
+        Console.WriteLine($"{n} records: {status} differ in status, {pixels} in pixels (largest difference {worst}, mean {total / n / 784:F3} per pixel)");
+    }
+
+    /// <summary>
+    /// <c>-- working-side DIR SIDE... [--model FILE]</c>: the accuracy of a model (most probable digit, whatever the
+    /// status) on a labelled folder with the normalizer's working size (<see cref="InkExtraction.WorkingSide"/>) set
+    /// to each SIDE in turn, and the one-thread time per image.
+    /// </summary>
+    public static void WorkingSides(string[] args)
+    {
+        int modelAt = Array.IndexOf(args, "--model");
+        var model = modelAt >= 0 ? DigitModel.Load(args[modelAt + 1]) : DigitModel.LoadDefault();
+        var files = ImageFolder.Read(args[0], [.. Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture))]).Files;
+        var bytes = files.Select(f => File.ReadAllBytes(f.Path)).ToArray();
+        foreach (string side in args[1..(modelAt >= 0 ? modelAt : args.Length)])
+        {
+            InkExtraction.WorkingSide = int.Parse(side, CultureInfo.InvariantCulture);
+            var predictions = model.PredictImageBatch(bytes, 0);
+            int correct = 0;
+            for (int i = 0; i < files.Count; i++)
+                correct += predictions[i].BestGuess == files[i].Label ? 1 : 0;
+            var output = new byte[784];
+            long start = Stopwatch.GetTimestamp();
+            foreach (var image in bytes)
+                DigitInput.Read(image, output, out _);
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds / bytes.Length;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"working side {side,4}: {correct}/{files.Count} = {100.0 * correct / files.Count:F2}%, read {ms:F3} ms per image on one thread"));
         }
     }
 
@@ -72,25 +147,32 @@ internal static class PipelineRun
         return files;
     }
 
+    /// <summary>One file's row: the stages as <see cref="DigitInput.Read"/> runs them (a JPEG decoded at the reduced
+    /// scale the normalizer's working size allows), and the bytes one whole read allocates.</summary>
     private static string Measure(DigitModel model, string name, byte[] bytes)
     {
         bool small = bytes.Length < 1_000_000;
-        GrayImage gray = ImageDecoder.Decode(bytes, name);
+        var scratch = PipelineScratch.ForThisThread;
         NormalizeOptions? options = name.StartsWith("mnist", StringComparison.Ordinal) ? new NormalizeOptions(InkIsDark: false) : null;
-        byte[] pixels = MnistNormalizer.TryNormalize(gray, options).Pixels
-            ?? throw new InvalidOperationException($"{name}: no digit found");
+        var pixels = new byte[784];
+        var status = DigitInput.Read(bytes, pixels, out string? reason, options);
+        if (status != DigitInputStatus.Ok)
+            throw new InvalidOperationException($"{name}: {status}, {reason}");
+        var (width, height) = ImageDecoder.DecodeInto(bytes, name, InkExtraction.WorkingSide, scratch);
+        var gray = scratch.Gray.AsSpan(0, width * height).ToArray();
+        var output = new byte[784];
         var probabilities = new float[model.Classifier.Labels.Count];
         int calls = small ? 400 : 40;
-        double decode = Median(() => ImageDecoder.Decode(bytes, name), calls);
-        double normalize = Median(() => MnistNormalizer.TryNormalize(gray, options), calls);
-        double both = Median(() => MnistNormalizer.TryNormalize(ImageDecoder.Decode(bytes, name), options), calls);
+        double decode = Median(() => ImageDecoder.DecodeInto(bytes, name, InkExtraction.WorkingSide, scratch), calls);
+        double normalize = Median(() => MnistNormalizer.NormalizeInto(gray, width, height, options, output), calls);
+        double both = Median(() => DigitInput.Read(bytes, output, out _, options), calls);
         double predict = Median(() => model.Classifier.Predict(pixels, 1, probabilities), 400);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        MnistNormalizer.TryNormalize(ImageDecoder.Decode(bytes, name), options);
+        DigitInput.Read(bytes, output, out _, options);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         int digit = probabilities.AsSpan().IndexOf(MaxOf(probabilities));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{name,-16} {gray.Width * gray.Height,10:N0} {decode,8:F3} {normalize,10:F3} {both,9:F3} {predict,8:F3} {allocated,9:N0}  {digit}");
+            $"{name,-16} {width + "x" + height,10} {decode,8:F3} {normalize,10:F3} {both,9:F3} {predict,8:F3} {allocated,9:N0}  {digit}");
     }
 
     /// <summary>The median time of <paramref name="calls"/> calls, in ms, after a second of warm-up.</summary>

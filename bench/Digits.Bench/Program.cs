@@ -19,6 +19,9 @@ var modes = new Dictionary<string, Action<string[]>>
     ["fuzz"] = FuzzRun.Print,             // [CASES] [SEED] [FORMAT...]: the mutation fuzzer, 100,000 cases per format
     ["learning-curve"] = LearningCurveRun.Print, // DATA OUT.png [RECIPE] [N] [EPOCHS] [FRACTION]: a short run's learning curve chart
     ["pipeline"] = PipelineRun.Print,     // DATA OUT [MODEL]: decode, normalize and predict of five named files, one thread
+    ["normalize-dump"] = PipelineRun.Dump,       // DIR OUT.bin: the input pipeline's output for every file of a labelled folder
+    ["normalize-compare"] = PipelineRun.Compare, // A.bin B.bin: how far two such dumps differ
+    ["working-side"] = PipelineRun.WorkingSides, // DIR SIDE... [--model FILE]: accuracy and read time per working size
     ["comparison"] = ComparisonChartRun.Print,   // OUT.png RUN.json...: the model comparison chart from `digits train --json` outputs
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))

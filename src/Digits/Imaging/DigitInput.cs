@@ -46,31 +46,75 @@ public static class DigitInput
     public static DigitInputResult FromFile(string path, NormalizeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        GrayImage image;
+        var scratch = PipelineScratch.ForThisThread;
+        int length;
         try
         {
-            image = ImageDecoder.Decode(path);
+            using var handle = File.OpenHandle(path);
+            long size = RandomAccess.GetLength(handle);
+            if (size > int.MaxValue / 2)
+                return new DigitInputResult(DigitInputStatus.Unreadable, null, $"file is {size:N0} bytes, too large to be a picture");
+            var buffer = PipelineScratch.Ensure(ref scratch.File, (int)size);
+            length = 0;
+            while (length < size)
+            {
+                int read = RandomAccess.Read(handle, buffer.AsSpan(length, (int)size - length), length);
+                if (read == 0)
+                    break;
+                length += read;
+            }
         }
-        catch (DigitsException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new DigitInputResult(DigitInputStatus.Unreadable, null, e.Problem);
+            return new DigitInputResult(DigitInputStatus.Unreadable, null,
+                e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : e.Message);
         }
-        return FromImage(image, options);
+        return FromBytes(scratch.File.AsSpan(0, length), options);
     }
 
     /// <summary>Decodes and normalizes an encoded image held in memory (an upload, a request body).</summary>
     public static DigitInputResult FromBytes(ReadOnlySpan<byte> data, NormalizeOptions? options = null)
     {
-        GrayImage image;
+        var pixels = new byte[DigitImage.Pixels];
+        var status = Read(data, pixels, out string? reason, options);
+        return new DigitInputResult(status, status is DigitInputStatus.Ok or DigitInputStatus.MultipleDigits ? pixels : null, reason);
+    }
+
+    /// <summary>
+    /// <see cref="FromBytes"/> without allocating: decodes and normalizes <paramref name="data"/> into
+    /// <paramref name="destination"/> (784 bytes, white ink on black; written with <see cref="DigitInputStatus.Ok"/> and
+    /// <see cref="DigitInputStatus.MultipleDigits"/>). Once this thread has read a picture at least as large, a call
+    /// that finds one digit allocates nothing; only the reason of any other answer is a new string.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 784 bytes.</exception>
+    public static DigitInputStatus Read(ReadOnlySpan<byte> data, Span<byte> destination, out string? reason, NormalizeOptions? options = null)
+    {
+        if (destination.Length < DigitImage.Pixels)
+            throw new ArgumentException($"must hold {DigitImage.Pixels} bytes (28×28), has {destination.Length}", nameof(destination));
+        var scratch = PipelineScratch.ForThisThread;
+        int width, height;
         try
         {
-            image = ImageDecoder.Decode(data, "image");
+            (width, height) = ImageDecoder.DecodeInto(data, "image", InkExtraction.WorkingSide, scratch);
         }
         catch (DigitsException e)
         {
-            return new DigitInputResult(DigitInputStatus.Unreadable, null, e.Problem);
+            reason = e.Problem;
+            return DigitInputStatus.Unreadable;
         }
-        return FromImage(image, options);
+        var refusal = MnistNormalizer.NormalizeInto(scratch.Gray.AsSpan(0, width * height), width, height, options, destination);
+        reason = refusal switch
+        {
+            null => null,
+            { Status: NormalizeStatus.MultipleDigits } => "more than one digit: " + refusal.Detail,
+            _ => "no digit found: " + refusal.Detail,
+        };
+        return refusal switch
+        {
+            null => DigitInputStatus.Ok,
+            { Status: NormalizeStatus.MultipleDigits } => DigitInputStatus.MultipleDigits,
+            _ => DigitInputStatus.NoDigit,
+        };
     }
 
     /// <summary>Normalizes an image already decoded.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SkiaSharp;
 
 namespace Digits.Imaging;
@@ -33,39 +35,72 @@ public static class ImageDecoder
     /// <summary>Decodes an encoded image held in memory; <paramref name="name"/> is used in error messages.</summary>
     public static GrayImage Decode(ReadOnlySpan<byte> data, string name)
     {
+        var scratch = PipelineScratch.ForThisThread;
+        var (width, height) = DecodeInto(data, name, 0, scratch);
+        return new GrayImage(width, height, scratch.Gray.AsSpan(0, width * height).ToArray());
+    }
+
+    /// <summary>
+    /// Decodes into this thread's <see cref="PipelineScratch.Gray"/> (upright, <c>Width × Height</c> bytes), allocating
+    /// nothing once the buffers have grown. A JPEG is decoded at the smallest of its codec's scales (1/8, 1/4, 1/2) that
+    /// keeps its longer side at least <paramref name="minLongSide"/> (the DCT is scaled, so a 12 MP photo costs a
+    /// fraction of its full decode); 0 decodes at full size. Other formats are always decoded at full size.
+    /// </summary>
+    internal static unsafe (int Width, int Height) DecodeInto(ReadOnlySpan<byte> data, string name, int minLongSide, PipelineScratch scratch)
+    {
         if (data.IsEmpty)
             throw new InvalidImageException(name, "empty file");
-        using var skData = SKData.CreateCopy(data);
-        using var codec = SKCodec.Create(skData)
-            ?? throw new InvalidImageException(name, "not a decodable image (PNG, JPEG, BMP, GIF or WebP expected)");
-        var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if ((long)width * height > MaxPixels)
-            throw new ImageTooLargeException(name, width, height);
+        fixed (byte* encoded = data)
+        {
+            using var codec = NativeCodec.Open(encoded, data.Length);
+            if (!codec.IsValid)
+                throw new InvalidImageException(name, "not a decodable image (PNG, JPEG, BMP, GIF or WebP expected)");
+            var (width, height) = codec.Size;
+            if ((long)width * height > MaxPixels)
+                throw new ImageTooLargeException(name, width, height);
+            if (minLongSide > 0 && codec.Format == SKEncodedImageFormat.Jpeg)
+                (width, height) = ScaledSize(codec, width, height, minLongSide);
 
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = GC.AllocateUninitializedArray<byte>(checked(width * height * 4));
-        SKCodecResult result;
-        unsafe
-        {
-            fixed (byte* p = rgba)
-                result = codec.GetPixels(info, (IntPtr)p);
+            var rgba = PipelineScratch.Ensure(ref scratch.Rgba, checked(width * height * 4));
+            var result = codec.DecodeRgba(width, height, rgba);
+            if (result != SKCodecResult.Success)
+            {
+                throw new InvalidImageException(name, result == SKCodecResult.IncompleteInput
+                    ? "truncated image data"
+                    : $"corrupt image data ({result})");
+            }
+            var gray = PipelineScratch.Ensure(ref scratch.Gray, width * height);
+            return ToUprightGray(rgba, width, height, codec.Origin, gray);
         }
-        if (result != SKCodecResult.Success)
+    }
+
+    /// <summary>The smallest size the codec decodes to directly whose longer side is at least <paramref name="minLongSide"/>.</summary>
+    static (int Width, int Height) ScaledSize(NativeCodec.Codec codec, int width, int height, int minLongSide)
+    {
+        foreach (float scale in (ReadOnlySpan<float>)[0.125f, 0.25f, 0.5f])
         {
-            throw new InvalidImageException(name, result == SKCodecResult.IncompleteInput
-                ? "truncated image data"
-                : $"corrupt image data ({result})");
+            var size = codec.ScaledSize(scale);
+            if (size.Width > 0 && size.Height > 0 && Math.Max(size.Width, size.Height) >= minLongSide
+                && size.Width < width && size.Height < height)
+            {
+                return size;
+            }
         }
-        return ToUprightGray(rgba, width, height, codec.EncodedOrigin);
+        return (width, height);
     }
 
     /// <summary>
     /// Converts RGBA to luminance (Rec. 601 weights, as JPEG's own Y channel), composites over white,
     /// and applies the EXIF orientation in the same pass. Each orientation is a walk through the source
-    /// with a start index and two strides, one per output axis.
+    /// with a start index and two strides, one per output axis; upright pictures, nearly all, take a vector path.
     /// </summary>
-    static GrayImage ToUprightGray(byte[] rgba, int w, int h, SKEncodedOrigin origin)
+    static (int Width, int Height) ToUprightGray(byte[] rgba, int w, int h, SKEncodedOrigin origin, byte[] gray)
     {
+        if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
+        {
+            ToGray(rgba.AsSpan(0, w * h * 4), gray.AsSpan(0, w * h));
+            return (w, h);
+        }
         bool swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
             or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var (start, stepX, stepY) = origin switch
@@ -80,21 +115,59 @@ public static class ImageDecoder
             _ => (0, 1, w),
         };
         int outW = swap ? h : w, outH = swap ? w : h;
-        var gray = new byte[outW * outH];
         for (int y = 0; y < outH; y++)
         {
             int src = start + y * stepY;
             int row = y * outW;
             for (int x = 0; x < outW; x++, src += stepX)
-            {
-                int i = src * 4;
-                int alpha = rgba[i + 3];
-                // Luminance scaled by 1000, then "over white": lum·a + 255·(255 − a), all over 255.
-                int lum1000 = 299 * rgba[i] + 587 * rgba[i + 1] + 114 * rgba[i + 2];
-                gray[row + x] = (byte)((lum1000 * alpha + 255_000 * (255 - alpha) + 127_500) / 255_000);
-            }
+                gray[row + x] = Gray(rgba[src * 4], rgba[src * 4 + 1], rgba[src * 4 + 2], rgba[src * 4 + 3]);
         }
-        return new GrayImage(outW, outH, gray);
+        return (outW, outH);
+    }
+
+    /// <summary>Luminance scaled by 1000, then "over white": (lum·a + 255·(255 − a)) / 255, rounded.</summary>
+    static byte Gray(int r, int g, int b, int alpha)
+    {
+        int lum1000 = 299 * r + 587 * g + 114 * b;
+        return (byte)((lum1000 * alpha + 255_000 * (255 - alpha) + 127_500) / 255_000);
+    }
+
+    /// <summary>
+    /// <see cref="Gray"/> for every pixel, 32 at a time: the integer numerator is exact in 32 bits, the quotient is
+    /// estimated in single precision and corrected by its remainder, so the result is the same byte as the scalar one.
+    /// </summary>
+    static void ToGray(ReadOnlySpan<byte> rgba, Span<byte> gray)
+    {
+        int i = 0, n = gray.Length;
+        ref byte src = ref MemoryMarshal.GetReference(rgba);
+        ref byte dst = ref MemoryMarshal.GetReference(gray);
+        for (; i + 32 <= n; i += 32)
+        {
+            var a = GrayOf8(Vector256.LoadUnsafe(ref src, (nuint)i * 4).AsUInt32());
+            var b = GrayOf8(Vector256.LoadUnsafe(ref src, (nuint)(i + 8) * 4).AsUInt32());
+            var c = GrayOf8(Vector256.LoadUnsafe(ref src, (nuint)(i + 16) * 4).AsUInt32());
+            var d = GrayOf8(Vector256.LoadUnsafe(ref src, (nuint)(i + 24) * 4).AsUInt32());
+            Vector256.Narrow(Vector256.Narrow(a, b), Vector256.Narrow(c, d)).AsByte().StoreUnsafe(ref dst, (nuint)i);
+        }
+        for (; i < n; i++)
+            gray[i] = Gray(rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2], rgba[i * 4 + 3]);
+    }
+
+    static Vector256<int> GrayOf8(Vector256<uint> pixels)
+    {
+        var mask = Vector256.Create(0xFFu);
+        var r = (pixels & mask).AsInt32();
+        var g = ((pixels >> 8) & mask).AsInt32();
+        var b = ((pixels >> 16) & mask).AsInt32();
+        var alpha = (pixels >> 24).AsInt32();
+        var lum1000 = r * 299 + g * 587 + b * 114;
+        var numerator = lum1000 * alpha + (Vector256.Create(255) - alpha) * 255_000 + Vector256.Create(127_500);
+        var quotient = Vector256.ConvertToInt32(Vector256.Floor(Vector256.ConvertToSingle(numerator) * (1f / 255_000f)));
+        var remainder = numerator - quotient * 255_000;
+        // Comparisons give −1 where true: subtracting adds one, adding takes one away.
+        quotient -= Vector256.GreaterThanOrEqual(remainder, Vector256.Create(255_000));
+        quotient += Vector256.LessThan(remainder, Vector256<int>.Zero);
+        return quotient;
     }
 }
 

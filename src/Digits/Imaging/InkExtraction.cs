@@ -1,3 +1,8 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Digits.Imaging;
 
 /// <summary>
@@ -21,9 +26,9 @@ internal static class InkExtraction
     internal readonly record struct Ink(
         float[] Pixels, int Width, int Height, (int X, int Y, int W, int H) Box, float Level, int Scale, double NeighbourCorrelation);
 
-    /// <summary>Photos are box-averaged down to this longer side first: a 20 px digit needs no more,
-    /// and it keeps a 12 MP photo to a few milliseconds.</summary>
-    const int WorkingSide = 512;
+    /// <summary>Photos are box-averaged down to this longer side first (and JPEG files decoded at the smallest scale that
+    /// keeps it, see <see cref="ImageDecoder"/>): a 20 px digit needs no more.</summary>
+    internal static int WorkingSide { get; set; } = 512;
 
     /// <summary>Ink components smaller than this fraction of the largest one are specks and are dropped.</summary>
     const double SpeckFraction = 0.05;
@@ -31,52 +36,94 @@ internal static class InkExtraction
     /// <summary>Least difference, in gray levels, between full ink and paper for the ink to count.</summary>
     const float MinContrast = 32f;
 
+    /// <summary>Background samples for the paper fit: about this many, on a regular grid.</summary>
+    const int BackgroundSamples = 4096;
+
     /// <summary>The ink of <paramref name="image"/>, or null when nothing stands out from the paper;
     /// <paramref name="inkIsDark"/> null means detect the polarity.</summary>
-    public static Ink? Extract(GrayImage image, bool? inkIsDark)
+    public static Ink? Extract(GrayImage image, bool? inkIsDark) => Extract(image.Pixels, image.Width, image.Height, inkIsDark);
+
+    /// <summary>As <see cref="Extract(GrayImage, bool?)"/>, for <paramref name="width"/> × <paramref name="height"/> gray
+    /// bytes; works in this thread's <see cref="PipelineScratch"/>, so the result is valid until its next call.</summary>
+    public static Ink? Extract(ReadOnlySpan<byte> gray, int width, int height, bool? inkIsDark)
     {
-        var work = BoxDownsample(image, out int w, out int h, out int k);
+        var scratch = PipelineScratch.ForThisThread;
+        int k = (Math.Max(width, height) + WorkingSide - 1) / WorkingSide;
+        int w = (width + k - 1) / k, h = (height + k - 1) / k;
+        var work = PipelineScratch.Ensure(ref scratch.Work, w * h).AsSpan(0, w * h);
+        BoxDownsample(gray, width, height, k, work, w, h, scratch);
         Span<int> hist = stackalloc int[256];
         Histogram(work, hist);
         if (inkIsDark ?? BorderMedian(work, w, h) > OtsuThreshold(hist))
         {
-            for (int i = 0; i < work.Length; i++)
-                work[i] = 255f - work[i];
+            TensorPrimitives.Negate(work, work);
+            TensorPrimitives.Add(work, 255f, work);
             Histogram(work, hist);
         }
-        FlattenBackground(work, w, h, OtsuThreshold(hist));
-        return FindInk(work, w, h, k);
+        FlattenBackground(work, w, h, OtsuThreshold(hist), scratch);
+        return FindInk(work, w, h, k, scratch);
     }
 
     /// <summary>Averages k × k blocks (k the smallest integer that brings the longer side to at most
     /// <see cref="WorkingSide"/>); edge blocks average only the pixels they hold.</summary>
-    static float[] BoxDownsample(GrayImage image, out int w, out int h, out int k)
+    static void BoxDownsample(ReadOnlySpan<byte> src, int width, int height, int k, Span<float> dst, int w, int h, PipelineScratch scratch)
     {
-        k = (Math.Max(image.Width, image.Height) + WorkingSide - 1) / WorkingSide;
-        w = (image.Width + k - 1) / k;
-        h = (image.Height + k - 1) / k;
-        var dst = new float[w * h];
-        var src = image.Pixels;
+        if (k == 1)
+        {
+            ToFloats(src[..(width * height)], dst);
+            return;
+        }
+        var sums = PipelineScratch.Ensure(ref scratch.ColumnSums, width).AsSpan(0, width);
         for (int by = 0; by < h; by++)
         {
-            int y0 = by * k, y1 = Math.Min(y0 + k, image.Height);
-            var row = dst.AsSpan(by * w, w);
+            int y0 = by * k, y1 = Math.Min(y0 + k, height);
+            sums.Clear();
             for (int y = y0; y < y1; y++)
-            {
-                int s = y * image.Width;
-                for (int bx = 0; bx < w; bx++)
-                {
-                    int x1 = Math.Min((bx + 1) * k, image.Width);
-                    int sum = 0;
-                    for (int x = bx * k; x < x1; x++)
-                        sum += src[s + x];
-                    row[bx] += sum;
-                }
-            }
+                AddRow(src.Slice(y * width, width), sums);
+            var row = dst.Slice(by * w, w);
             for (int bx = 0; bx < w; bx++)
-                row[bx] /= (y1 - y0) * (Math.Min((bx + 1) * k, image.Width) - bx * k);
+            {
+                int x0 = bx * k, x1 = Math.Min(x0 + k, width);
+                int sum = 0;
+                for (int x = x0; x < x1; x++)
+                    sum += sums[x];
+                row[bx] = (float)sum / ((y1 - y0) * (x1 - x0));
+            }
         }
-        return dst;
+    }
+
+    /// <summary>Gray bytes to floats, 16 at a time.</summary>
+    static void ToFloats(ReadOnlySpan<byte> src, Span<float> dst)
+    {
+        int i = 0;
+        ref byte s = ref MemoryMarshal.GetReference(src);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        for (; i + 16 <= src.Length; i += 16)
+        {
+            var (lo, hi) = Vector128.Widen(Vector128.LoadUnsafe(ref s, (nuint)i));
+            var (a, b) = Vector256.Widen(Vector256.Create(lo, hi));
+            Vector256.ConvertToSingle(a).StoreUnsafe(ref d, (nuint)i);
+            Vector256.ConvertToSingle(b).StoreUnsafe(ref d, (nuint)i + 8);
+        }
+        for (; i < src.Length; i++)
+            dst[i] = src[i];
+    }
+
+    /// <summary>Adds one row of gray bytes to the column sums, 16 at a time.</summary>
+    static void AddRow(ReadOnlySpan<byte> src, Span<int> sums)
+    {
+        int i = 0;
+        ref byte s = ref MemoryMarshal.GetReference(src);
+        ref int d = ref MemoryMarshal.GetReference(sums);
+        for (; i + 16 <= src.Length; i += 16)
+        {
+            var (lo, hi) = Vector128.Widen(Vector128.LoadUnsafe(ref s, (nuint)i));
+            var (a, b) = Vector256.Widen(Vector256.Create(lo, hi));
+            (Vector256.LoadUnsafe(ref d, (nuint)i) + a.AsInt32()).StoreUnsafe(ref d, (nuint)i);
+            (Vector256.LoadUnsafe(ref d, (nuint)i + 8) + b.AsInt32()).StoreUnsafe(ref d, (nuint)i + 8);
+        }
+        for (; i < src.Length; i++)
+            sums[i] += src[i];
     }
 
     static void Histogram(ReadOnlySpan<float> values, Span<int> hist)
@@ -156,15 +203,18 @@ internal static class InkExtraction
 
     /// <summary>
     /// Subtracts the paper's brightness, modelled as a quadratic in x and y fitted by least squares to the
-    /// pixels at or below <paramref name="threshold"/> (paper, since ink is bright by now). A gentle lighting
-    /// gradient or vignette then no longer shifts the threshold across the page. Values are clamped at 0.
+    /// pixels at or below <paramref name="threshold"/> (paper, since ink is bright by now), sampled on a grid of about
+    /// <see cref="BackgroundSamples"/> points. A gentle lighting gradient or vignette then no longer shifts the
+    /// threshold across the page. Values are clamped at 0.
     /// </summary>
-    static void FlattenBackground(Span<float> img, int w, int h, int threshold)
+    static void FlattenBackground(Span<float> img, int w, int h, int threshold, PipelineScratch scratch)
     {
         Span<double> a = stackalloc double[36];
         Span<double> b = stackalloc double[6];
         Span<double> f = stackalloc double[6];
-        int step = Math.Max(1, (int)Math.Sqrt(w * (double)h / 65536));
+        a.Clear();
+        b.Clear();
+        int step = Math.Max(1, (int)Math.Sqrt(w * (double)h / BackgroundSamples));
         int samples = 0;
         for (int y = 0; y < h; y += step)
         {
@@ -177,25 +227,54 @@ internal static class InkExtraction
                 for (int i = 0; i < 6; i++)
                 {
                     b[i] += f[i] * v;
-                    for (int j = 0; j < 6; j++)
+                    for (int j = i; j < 6; j++)
                         a[i * 6 + j] += f[i] * f[j];
                 }
                 samples++;
             }
         }
+        for (int i = 0; i < 6; i++)
+        {
+            for (int j = 0; j < i; j++)
+                a[i * 6 + j] = a[j * 6 + i];
+        }
         if (samples < 36 || !Solve(a, b))
             return;
+        // paper(x, y) = (b0 + b2·v + b5·v²) + (b1 + b4·v)·u + b3·u², with u per column and v per row.
+        var u = PipelineScratch.Ensure(ref scratch.WeightsX, 2 * w).AsSpan(0, 2 * w);
+        for (int x = 0; x < w; x++)
+        {
+            Features(x, 0, w, h, f);
+            u[x] = (float)f[1];
+            u[w + x] = (float)f[3];
+        }
         for (int y = 0; y < h; y++)
         {
-            for (int x = 0; x < w; x++)
-            {
-                Features(x, y, w, h, f);
-                double paper = 0;
-                for (int i = 0; i < 6; i++)
-                    paper += b[i] * f[i];
-                img[y * w + x] = Math.Max(0f, img[y * w + x] - (float)paper);
-            }
+            Features(0, y, w, h, f);
+            double v = f[2];
+            var c0 = (float)(b[0] + b[2] * v + b[5] * v * v);
+            var c1 = (float)(b[1] + b[4] * v);
+            SubtractQuadratic(img.Slice(y * w, w), u[..w], u[w..], c0, c1, (float)b[3]);
         }
+    }
+
+    /// <summary>row = max(0, row − (c0 + c1·u + c2·u²)), 8 at a time.</summary>
+    static void SubtractQuadratic(Span<float> row, ReadOnlySpan<float> u, ReadOnlySpan<float> u2, float c0, float c1, float c2)
+    {
+        int i = 0;
+        ref float r = ref MemoryMarshal.GetReference(row);
+        ref float pu = ref MemoryMarshal.GetReference(u);
+        ref float pu2 = ref MemoryMarshal.GetReference(u2);
+        var v0 = Vector256.Create(c0);
+        var v1 = Vector256.Create(c1);
+        var v2 = Vector256.Create(c2);
+        for (; i + 8 <= row.Length; i += 8)
+        {
+            var paper = v0 + v1 * Vector256.LoadUnsafe(ref pu, (nuint)i) + v2 * Vector256.LoadUnsafe(ref pu2, (nuint)i);
+            Vector256.Max(Vector256<float>.Zero, Vector256.LoadUnsafe(ref r, (nuint)i) - paper).StoreUnsafe(ref r, (nuint)i);
+        }
+        for (; i < row.Length; i++)
+            row[i] = Math.Max(0f, row[i] - (c0 + c1 * u[i] + c2 * u2[i]));
     }
 
     /// <summary>1, x, y, x², xy, y² with x and y scaled to −1..1 so the normal equations stay well conditioned.</summary>
@@ -247,7 +326,7 @@ internal static class InkExtraction
     /// paper grain vanishes while the gray edges of strokes survive as gray. Only pixels in, or next to,
     /// connected components of at least <see cref="SpeckFraction"/> of the largest one are kept.
     /// </summary>
-    static Ink? FindInk(float[] img, int w, int h, int scale)
+    static Ink? FindInk(Span<float> img, int w, int h, int scale, PipelineScratch scratch)
     {
         Span<int> hist = stackalloc int[256];
         Histogram(img, hist);
@@ -266,15 +345,22 @@ internal static class InkExtraction
             return null;
         float zero = Math.Min(paper + 3f * noise, threshold);
 
-        var keep = KeepMask(img, w, h, threshold);
-        var ink = new float[w * h];
+        int n = w * h;
+        var keep = KeepMask(img, w, h, threshold, scratch);
+        var ink = PipelineScratch.Ensure(ref scratch.Ink, n);
+        ink.AsSpan(0, n).Clear();
         int x0 = w, y0 = h, x1 = -1, y1 = -1;
         float range = Math.Max(1f, full - zero);
         for (int y = 0; y < h; y++)
         {
-            for (int x = 0; x < w; x++)
+            int rowStart = y * w;
+            int first = keep.Slice(rowStart, w).IndexOf(true);
+            if (first < 0)
+                continue;
+            int last = keep.Slice(rowStart, w).LastIndexOf(true);
+            for (int x = first; x <= last; x++)
             {
-                int i = y * w + x;
+                int i = rowStart + x;
                 if (!keep[i] || img[i] <= zero)
                     continue;
                 ink[i] = Math.Min(1f, (img[i] - zero) / range);
@@ -284,25 +370,32 @@ internal static class InkExtraction
         if (x1 < 0)
             return null;
         return new Ink(ink, w, h, (x0, y0, x1 - x0 + 1, y1 - y0 + 1), (threshold - zero) / range, scale,
-            InkMarks.NeighbourCorrelation(img, w, h, threshold));
+            InkMarks.NeighbourCorrelation(scratch.Labels.AsSpan(0, n), w, h));
     }
 
     /// <summary>Pixels of the ink components worth keeping (8-connected, above <paramref name="threshold"/>),
-    /// grown by one pixel so antialiased edges below the threshold stay.</summary>
-    static bool[] KeepMask(float[] img, int w, int h, int threshold)
+    /// grown by one pixel so antialiased edges below the threshold stay. Leaves each pixel's component label (0 for
+    /// none) in <see cref="PipelineScratch.Labels"/>.</summary>
+    static Span<bool> KeepMask(ReadOnlySpan<float> img, int w, int h, int threshold, PipelineScratch scratch)
     {
-        var labels = new int[w * h];
-        var areas = new List<int> { 0 };
-        var stack = new Stack<int>();
-        for (int start = 0; start < labels.Length; start++)
+        int n = w * h;
+        var labels = PipelineScratch.Ensure(ref scratch.Labels, n).AsSpan(0, n);
+        var stack = PipelineScratch.Ensure(ref scratch.Stack, n);
+        var areas = scratch.Areas;
+        labels.Clear();
+        areas.Clear();
+        areas.Add(0);
+        int largest = 0;
+        for (int start = 0; start < n; start++)
         {
             if (labels[start] != 0 || img[start] <= threshold)
                 continue;
-            int label = areas.Count, area = 0;
+            int label = areas.Count, area = 0, top = 0;
             labels[start] = label;
-            stack.Push(start);
-            while (stack.TryPop(out int p))
+            stack[top++] = start;
+            while (top > 0)
             {
+                int p = stack[--top];
                 area++;
                 int px = p % w, py = p / w;
                 for (int ny = Math.Max(0, py - 1); ny <= Math.Min(h - 1, py + 1); ny++)
@@ -313,15 +406,17 @@ internal static class InkExtraction
                         if (labels[q] == 0 && img[q] > threshold)
                         {
                             labels[q] = label;
-                            stack.Push(q);
+                            stack[top++] = q;
                         }
                     }
                 }
             }
             areas.Add(area);
+            largest = Math.Max(largest, area);
         }
-        int minArea = (int)Math.Ceiling(SpeckFraction * areas.Max());
-        var keep = new bool[w * h];
+        int minArea = (int)Math.Ceiling(SpeckFraction * largest);
+        var keep = PipelineScratch.Ensure(ref scratch.Keep, n).AsSpan(0, n);
+        keep.Clear();
         for (int y = 0; y < h; y++)
         {
             for (int x = 0; x < w; x++)

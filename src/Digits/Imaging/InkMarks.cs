@@ -27,7 +27,7 @@ internal static class InkMarks
     /// between them, counted left to right; 1 for a single digit.</param>
     /// <param name="WidestGap">The widest horizontal gap between neighbouring marks of similar size, as a
     /// fraction of the tallest mark's height; negative when they overlap, −∞ with fewer than two such marks.</param>
-    internal sealed record Measures(
+    internal readonly record struct Measures(
         IReadOnlyList<Mark> Marks, int LargestSpan, int WorkingSide, double NeighbourCorrelation, int SideBySide, double WidestGap);
 
     /// <summary>Dilation radius as a fraction of the ink's height (at least 1 px): closes gaps of up to about
@@ -44,35 +44,51 @@ internal static class InkMarks
     /// mark's height, are separate digits: above MNIST's widest such gap, 0.25 (see <see cref="MnistNormalizer"/>).</summary>
     internal const double SeparatingGap = 0.35;
 
+    /// <summary>Finds and measures the marks. Works in this thread's <see cref="PipelineScratch"/>, only over the ink's box
+    /// grown by the dilation radius (there is no ink outside it), so <see cref="Measures.Marks"/> is valid until the
+    /// thread's next call.</summary>
     public static Measures Measure(InkExtraction.Ink ink)
     {
-        int w = ink.Width, h = ink.Height;
-        var strokes = new bool[w * h];
-        for (int i = 0; i < strokes.Length; i++)
-            strokes[i] = ink.Pixels[i] > ink.Level;
-
+        var scratch = PipelineScratch.ForThisThread;
         int radius = Math.Max(1, (int)Math.Round(DilationFraction * ink.Box.H));
-        var marks = Label(strokes, Dilate(strokes, w, h, radius), w, h);
+        int rx = Math.Max(0, ink.Box.X - radius), ry = Math.Max(0, ink.Box.Y - radius);
+        int rw = Math.Min(ink.Width, ink.Box.X + ink.Box.W + radius) - rx, rh = Math.Min(ink.Height, ink.Box.Y + ink.Box.H + radius) - ry;
+        int n = rw * rh;
+        var strokes = PipelineScratch.Ensure(ref scratch.Strokes, n).AsSpan(0, n);
+        for (int y = 0; y < rh; y++)
+        {
+            var src = ink.Pixels.AsSpan((ry + y) * ink.Width + rx, rw);
+            var dst = strokes.Slice(y * rw, rw);
+            for (int x = 0; x < rw; x++)
+                dst[x] = src[x] > ink.Level;
+        }
+        var grown = Dilate(strokes, rw, rh, radius, scratch);
+        var marks = scratch.Marks;
+        marks.Clear();
+        Label(strokes, grown, rw, rh, rx, ry, marks, scratch);
         marks.Sort((a, b) => a.X.CompareTo(b.X));
-        int largestSpan = marks.Count == 0 ? 0 : marks.Max(m => Math.Max(m.W, m.H));
+        int largestSpan = 0;
+        foreach (var m in marks)
+            largestSpan = Math.Max(largestSpan, Math.Max(m.W, m.H));
         var (sideBySide, widestGap) = CountSideBySide(marks);
-        return new Measures(marks, largestSpan, Math.Max(w, h), ink.NeighbourCorrelation, sideBySide, widestGap);
+        return new Measures(marks, largestSpan, Math.Max(ink.Width, ink.Height), ink.NeighbourCorrelation, sideBySide, widestGap);
     }
 
     /// <summary>Square (Chebyshev) dilation by <paramref name="radius"/>, separably: rows, then columns,
     /// each a sliding count over 2·radius + 1 pixels.</summary>
-    static bool[] Dilate(bool[] mask, int w, int h, int radius)
+    static Span<bool> Dilate(Span<bool> mask, int w, int h, int radius, PipelineScratch scratch)
     {
-        var rows = new bool[w * h];
+        int n = w * h;
+        var rows = PipelineScratch.Ensure(ref scratch.Dilated, n).AsSpan(0, n);
         for (int y = 0; y < h; y++)
             DilateLine(mask, rows, y * w, 1, w, radius);
-        var both = new bool[w * h];
+        var both = PipelineScratch.Ensure(ref scratch.Grown, n).AsSpan(0, n);
         for (int x = 0; x < w; x++)
             DilateLine(rows, both, x, w, h, radius);
         return both;
     }
 
-    static void DilateLine(bool[] src, bool[] dst, int start, int step, int length, int radius)
+    static void DilateLine(Span<bool> src, Span<bool> dst, int start, int step, int length, int radius)
     {
         int count = 0;
         for (int i = 0; i < Math.Min(radius, length); i++)
@@ -88,21 +104,24 @@ internal static class InkMarks
     }
 
     /// <summary>The 8-connected components of <paramref name="grown"/>, each measured by the pixels of
-    /// <paramref name="strokes"/> it covers.</summary>
-    static List<Mark> Label(bool[] strokes, bool[] grown, int w, int h)
+    /// <paramref name="strokes"/> it covers, in the coordinates of the whole working image (the region's corner is
+    /// (<paramref name="ox"/>, <paramref name="oy"/>)).</summary>
+    static void Label(Span<bool> strokes, Span<bool> grown, int w, int h, int ox, int oy, List<Mark> marks, PipelineScratch scratch)
     {
-        var seen = new bool[w * h];
-        var marks = new List<Mark>();
-        var stack = new Stack<int>();
-        for (int start = 0; start < grown.Length; start++)
+        int n = w * h;
+        var seen = PipelineScratch.Ensure(ref scratch.Seen, n).AsSpan(0, n);
+        var stack = PipelineScratch.Ensure(ref scratch.Stack, n);
+        seen.Clear();
+        for (int start = 0; start < n; start++)
         {
             if (seen[start] || !grown[start])
                 continue;
-            int x0 = w, y0 = h, x1 = -1, y1 = -1, pixels = 0;
+            int x0 = w, y0 = h, x1 = -1, y1 = -1, pixels = 0, top = 0;
             seen[start] = true;
-            stack.Push(start);
-            while (stack.TryPop(out int p))
+            stack[top++] = start;
+            while (top > 0)
             {
+                int p = stack[--top];
                 int px = p % w, py = p / w;
                 if (strokes[p])
                 {
@@ -117,14 +136,13 @@ internal static class InkMarks
                         if (!seen[q] && grown[q])
                         {
                             seen[q] = true;
-                            stack.Push(q);
+                            stack[top++] = q;
                         }
                     }
                 }
             }
-            marks.Add(new Mark(x0, y0, x1 - x0 + 1, y1 - y0 + 1, pixels));
+            marks.Add(new Mark(ox + x0, oy + y0, x1 - x0 + 1, y1 - y0 + 1, pixels));
         }
-        return marks;
     }
 
     /// <summary>
@@ -136,7 +154,9 @@ internal static class InkMarks
     {
         if (marks.Count < 2)
             return (1, double.NegativeInfinity);
-        int tallest = marks.Max(m => m.H), mostInk = marks.Max(m => m.Pixels);
+        int tallest = 0, mostInk = 0;
+        foreach (var m in marks)
+            (tallest, mostInk) = (Math.Max(tallest, m.H), Math.Max(mostInk, m.Pixels));
         int count = 0, right = int.MinValue;
         double widest = double.NegativeInfinity;
         foreach (var m in marks)
@@ -159,34 +179,34 @@ internal static class InkMarks
         return (count, widest);
     }
 
-    /// <summary>Phi coefficient of the mask {<paramref name="img"/> &gt; <paramref name="level"/>} over all
-    /// horizontally and vertically adjacent pixel pairs: (P(both) − p²) / (p(1 − p)), with p the share of
-    /// masked pixels among the pairs' ends; 0 when the mask or its complement is empty.</summary>
-    internal static double NeighbourCorrelation(ReadOnlySpan<float> img, int w, int h, float level)
+    /// <summary>Phi coefficient of the mask {<paramref name="labels"/> ≠ 0} (the pixels above Otsu's threshold) over all
+    /// horizontally and vertically adjacent pixel pairs: (P(both) − p²) / (p(1 − p)), with p the share of masked pixels
+    /// among the pairs' ends; 0 when the mask or its complement is empty.</summary>
+    internal static double NeighbourCorrelation(ReadOnlySpan<int> labels, int w, int h)
     {
-        long pairs = 0, both = 0, ends = 0;
+        long pairs = (long)(w - 1) * h + (long)w * (h - 1), both = 0, ends = 0;
         for (int y = 0; y < h; y++)
         {
-            for (int x = 0; x < w; x++)
+            var row = labels.Slice(y * w, w);
+            int first = row.IndexOfAnyExcept(0);
+            if (first < 0)
+                continue;
+            int last = row.LastIndexOfAnyExcept(0);
+            bool below = y + 1 < h;
+            for (int x = first; x <= last; x++)
             {
-                bool a = img[y * w + x] > level;
-                if (x + 1 < w)
-                {
-                    bool b = img[y * w + x + 1] > level;
-                    pairs++;
-                    both += a && b ? 1 : 0;
-                    ends += (a ? 1 : 0) + (b ? 1 : 0);
-                }
-                if (y + 1 < h)
-                {
-                    bool b = img[(y + 1) * w + x] > level;
-                    pairs++;
-                    both += a && b ? 1 : 0;
-                    ends += (a ? 1 : 0) + (b ? 1 : 0);
-                }
+                if (row[x] == 0)
+                    continue;
+                // Each masked pixel is the end of up to four pairs; count the pairs it starts to the right and below.
+                int neighbours = (x > 0 ? 1 : 0) + (x + 1 < w ? 1 : 0) + (y > 0 ? 1 : 0) + (below ? 1 : 0);
+                ends += neighbours;
+                if (x + 1 < w && row[x + 1] != 0)
+                    both++;
+                if (below && labels[(y + 1) * w + x] != 0)
+                    both++;
             }
         }
-        if (pairs == 0)
+        if (pairs <= 0)
             return 0;
         double p = ends / (2.0 * pairs);
         return p <= 0 || p >= 1 ? 0 : ((double)both / pairs - p * p) / (p * (1 - p));

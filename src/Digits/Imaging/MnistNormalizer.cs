@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Digits.Imaging;
 
 /// <summary>How <see cref="MnistNormalizer.Normalize"/> treats its input.</summary>
@@ -127,32 +129,46 @@ public static class MnistNormalizer
     public static NormalizeResult TryNormalize(GrayImage image, NormalizeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        options ??= new NormalizeOptions();
+        var pixels = new byte[Size * Size];
+        var refusal = NormalizeInto(image.Pixels, image.Width, image.Height, options, pixels);
+        return refusal switch
+        {
+            null => new NormalizeResult(NormalizeStatus.Ok, pixels, null),
+            { Status: NormalizeStatus.MultipleDigits } => refusal with { Pixels = pixels },
+            _ => refusal,
+        };
+    }
 
-        if (InkExtraction.Extract(image, options.InkIsDark) is not { } ink)
+    /// <summary>
+    /// The work of <see cref="TryNormalize(GrayImage, NormalizeOptions?)"/> on <paramref name="width"/> ×
+    /// <paramref name="height"/> gray bytes, into <paramref name="output"/> (784 bytes), in this thread's
+    /// <see cref="PipelineScratch"/>: null when one digit was found (nothing is allocated then), otherwise the refusal,
+    /// without pixels (with <see cref="NormalizeStatus.MultipleDigits"/> they are in <paramref name="output"/>).
+    /// </summary>
+    internal static NormalizeResult? NormalizeInto(ReadOnlySpan<byte> gray, int width, int height, NormalizeOptions? options, Span<byte> output)
+    {
+        if (InkExtraction.Extract(gray, width, height, options?.InkIsDark) is not { } ink)
             return Blank;
         var refusal = Judge(InkMarks.Measure(ink), ink.Scale);
         if (refusal is { Status: NormalizeStatus.NoDigit })
             return refusal;
 
-        var field = new float[Size * Size];
-        PlaceCentred(ink.Pixels, ink.Width, ink.Box, field);
-        var result = new byte[Size * Size];
-        float max = 0f;
-        foreach (var v in field)
-            max = Math.Max(max, v);
-        if (max <= 0f)
+        var scratch = PipelineScratch.ForThisThread;
+        var field = scratch.Field;
+        PlaceCentred(ink.Pixels, ink.Width, ink.Box, field, scratch);
+        float max = TensorPrimitives.Max(field);
+        if (!(max > 0f))
             return Blank;
         for (int i = 0; i < field.Length; i++)
-            result[i] = (byte)Math.Clamp(MathF.Round(field[i] * 255f / max), 0f, 255f);
+            output[i] = (byte)Math.Clamp(MathF.Round(field[i] * 255f / max), 0f, 255f);
 
-        if (options.Deskew)
+        if (options?.Deskew == true)
         {
-            var straight = new byte[Size * Size];
-            Imaging.Deskew.Apply(result, straight);
-            result = straight;
+            Span<byte> straight = stackalloc byte[Size * Size];
+            Imaging.Deskew.Apply(output[..(Size * Size)], straight);
+            straight.CopyTo(output);
         }
-        return refusal is null ? new NormalizeResult(NormalizeStatus.Ok, result, null) : refusal with { Pixels = result };
+        return refusal;
     }
 
     /// <summary>The refusal the rules in the class remarks give for <paramref name="measures"/>, or null for one digit.
@@ -189,7 +205,7 @@ public static class MnistNormalizer
     /// The offset is first predicted from the source's centre of mass, then corrected once by the error
     /// measured on the result, so the final centre is accurate to well under a tenth of a pixel.
     /// </summary>
-    static void PlaceCentred(float[] ink, int stride, (int X, int Y, int W, int H) box, float[] field)
+    static void PlaceCentred(float[] ink, int stride, (int X, int Y, int W, int H) box, float[] field, PipelineScratch scratch)
     {
         double scale = BoxSize / Math.Max(InkExtent(ink, stride, box, horizontal: true), InkExtent(ink, stride, box, horizontal: false));
         double mass = 0, mx = 0, my = 0;
@@ -206,36 +222,39 @@ public static class MnistNormalizer
         // Edge coordinates: source pixel i spans [i, i + 1), its centre is i + 0.5; dst = src · scale + offset.
         double offsetX = Centre + 0.5 - (mx / mass + 0.5) * scale;
         double offsetY = Centre + 0.5 - (my / mass + 0.5) * scale;
-        var wx = new float[Size * box.W];
-        var wy = new float[Size * box.H];
-        var rows = new float[box.H * Size];
+        int taps = Taps(scale);
+        var wx = PipelineScratch.Ensure(ref scratch.WeightsX, Size * taps);
+        var wy = PipelineScratch.Ensure(ref scratch.WeightsY, Size * taps);
+        var fx = PipelineScratch.Ensure(ref scratch.SpanX, Size);
+        var fy = PipelineScratch.Ensure(ref scratch.SpanY, Size);
+        var rows = PipelineScratch.Ensure(ref scratch.Rows, box.H * Size).AsSpan(0, box.H * Size);
         for (int pass = 0; pass < 2; pass++)
         {
-            ResampleWeights(box.W, scale, offsetX, wx);
-            ResampleWeights(box.H, scale, offsetY, wy);
-            Array.Clear(rows);
+            ResampleWeights(box.W, scale, offsetX, taps, wx, fx);
+            ResampleWeights(box.H, scale, offsetY, taps, wy, fy);
             for (int y = 0; y < box.H; y++)
             {
                 var src = ink.AsSpan((box.Y + y) * stride + box.X, box.W);
-                var dst = rows.AsSpan(y * Size, Size);
+                var dst = rows.Slice(y * Size, Size);
                 for (int X = 0; X < Size; X++)
-                    dst[X] = Dot(src, wx.AsSpan(X * box.W, box.W));
+                {
+                    int first = fx[X], count = Math.Min(taps, box.W - first);
+                    dst[X] = count <= 0 ? 0f : TensorPrimitives.Dot(src.Slice(first, count), wx.AsSpan(X * taps, count));
+                }
             }
             for (int Y = 0; Y < Size; Y++)
             {
                 var dst = field.AsSpan(Y * Size, Size);
                 dst.Clear();
-                for (int y = 0; y < box.H; y++)
+                int first = fy[Y], count = Math.Min(taps, box.H - first);
+                for (int t = 0; t < count; t++)
                 {
-                    float weight = wy[Y * box.H + y];
-                    if (weight == 0f)
-                        continue;
-                    var src = rows.AsSpan(y * Size, Size);
-                    for (int X = 0; X < Size; X++)
-                        dst[X] += weight * src[X];
+                    float weight = wy[Y * taps + t];
+                    if (weight != 0f)
+                        TensorPrimitives.MultiplyAdd(rows.Slice((first + t) * Size, Size), weight, dst, dst);
                 }
             }
-            var (cx, cy) = CentreOfMass(field, Size, Size);
+            var (cx, cy) = CentreOfMass<float>(field, Size, Size);
             if (double.IsNaN(cx))
                 return;
             offsetX += Centre - cx;
@@ -260,41 +279,40 @@ public static class MnistNormalizer
         return Math.Max(Math.Max(1.0, 0.5 * length), length - 2 + first + last);
     }
 
-    static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0f;
-        for (int i = 0; i < a.Length; i++)
-            sum += a[i] * b[i];
-        return sum;
-    }
+    /// <summary>The most source pixels one output pixel draws on at <paramref name="scale"/> (output px per source px).</summary>
+    static int Taps(double scale) => scale <= 1 ? (int)Math.Ceiling(1 / scale) + 2 : 2;
 
     /// <summary>
-    /// One axis of the resampling, as a dense <c>28 × srcLength</c> weight matrix (row = output pixel).
-    /// Shrinking averages the source over each output pixel's footprint (area / box filter, no aliasing);
-    /// enlarging interpolates linearly between the two nearest source centres. Outside the source is paper (0).
+    /// One axis of the resampling: for each of the 28 output pixels, the first source pixel it draws on
+    /// (<paramref name="firsts"/>) and the weights of up to <paramref name="taps"/> source pixels from there (row of
+    /// <paramref name="weights"/>). Shrinking averages the source over each output pixel's footprint (area / box filter,
+    /// no aliasing); enlarging interpolates linearly between the two nearest source centres. Outside the source is paper (0).
     /// </summary>
-    static void ResampleWeights(int srcLength, double scale, double offset, Span<float> weights)
+    static void ResampleWeights(int srcLength, double scale, double offset, int taps, Span<float> weights, Span<int> firsts)
     {
-        weights.Clear();
+        weights[..(Size * taps)].Clear();
         for (int o = 0; o < Size; o++)
         {
-            var row = weights.Slice(o * srcLength, srcLength);
+            var row = weights.Slice(o * taps, taps);
             if (scale <= 1)
             {
                 double a = (o - offset) / scale, b = (o + 1 - offset) / scale;
                 int first = Math.Max(0, (int)Math.Floor(a)), last = Math.Min(srcLength - 1, (int)Math.Ceiling(b) - 1);
-                for (int i = first; i <= last; i++)
-                    row[i] = (float)(Math.Max(0, Math.Min(b, i + 1) - Math.Max(a, i)) * scale);
+                firsts[o] = first;
+                for (int i = first; i <= last && i - first < taps; i++)
+                    row[i - first] = (float)(Math.Max(0, Math.Min(b, i + 1) - Math.Max(a, i)) * scale);
             }
             else
             {
                 double u = (o + 0.5 - offset) / scale - 0.5;
                 int i0 = (int)Math.Floor(u);
                 float frac = (float)(u - i0);
+                int first = Math.Max(0, i0);
+                firsts[o] = first;
                 if (i0 >= 0 && i0 < srcLength)
-                    row[i0] = 1f - frac;
+                    row[i0 - first] = 1f - frac;
                 if (i0 + 1 >= 0 && i0 + 1 < srcLength)
-                    row[i0 + 1] = frac;
+                    row[i0 + 1 - first] = frac;
             }
         }
     }

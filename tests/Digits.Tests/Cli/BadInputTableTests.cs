@@ -90,6 +90,7 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "train cnn-fast --verbos", 2, "--verbos: unknown option (did you mean '--verbose'?)" },
         { "train cnn-fast --batchsize 3", 2, "--batchsize: unknown option (did you mean '--batch-size'?)" },
         { "train cnn --stroke 9 --data {data}", 2, "--stroke: must be 0 to 8 pixels, got 9" },
+        { "train cnn --hollow 1.5 --data {data}", 2, "--hollow: must be a share from 0 to 1, got 1.5" },
         { "train cnn-fast --data {data} --batch-size 0", 2, "--batch-size: must be at least 1, got 0" },
         { "train cnn-fast --data {data} --epochs 0", 2, "--epochs: must be at least 1, got 0" },
         { "train cnn-fast --epochs abc", 2, "--epochs: 'abc' is not a whole number" },

@@ -15,8 +15,13 @@ public class DigitInputTests
         Assert.Equal(DigitInputStatus.Ok, input.Status);
         Assert.Equal("ok", input.StatusName);
         Assert.Null(input.Reason);
-        Assert.Equal(MnistNormalizer.Normalize(ImageDecoder.Decode(photo)), input.Pixels);
         Assert.Equal(input.Pixels, DigitInput.FromBytes(File.ReadAllBytes(photo)).Pixels);
+        // The 900×1200 JPEG is decoded at half size (its longer side still over the normalizer's working size), which
+        // the normalizer would have box-averaged to anyway: the digit comes out as from the full decode, give or take
+        // a few gray levels at its edges.
+        byte[] full = MnistNormalizer.Normalize(ImageDecoder.Decode(photo));
+        double meanDifference = full.Zip(input.Pixels!, (a, b) => Math.Abs(a - b)).Average();
+        Assert.InRange(meanDifference, 0, 3);
     }
 
     [Fact]
