@@ -118,6 +118,49 @@ internal static class PipelineRun
         }
     }
 
+    /// <summary>
+    /// <c>-- folder DIR [MODEL]</c>: a whole labelled folder end to end, against its ideal. First every file on one
+    /// thread, read + decode + normalize (<see cref="DigitInput.FromFile"/>) and predict one image, summed: the ideal
+    /// for all cores is that sum ÷ cores. Then <see cref="DigitModel.PredictBatch"/> on all cores, as <c>digits predict
+    /// DIR</c> runs it (files read and normalized in parallel, the model given batches). Each timed twice, best kept.
+    /// </summary>
+    public static void Folder(string[] args)
+    {
+        var model = args.Length > 1 ? DigitModel.Load(args[1]) : DigitModel.LoadDefault();
+        var files = ImageFolder.Read(args[0], [.. Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture))]).Files;
+        string[] paths = [.. files.Select(f => f.Path)];
+        var probabilities = new float[model.Classifier.Labels.Count];
+        // Warm up: tiered compilation and the file cache.
+        model.PredictBatch(paths.Take(500));
+        double OneThread()
+        {
+            int saved = WorkerPool.Threads;
+            WorkerPool.Threads = 1;
+            long start = Stopwatch.GetTimestamp();
+            foreach (string path in paths)
+            {
+                var input = DigitInput.FromFile(path);
+                if (input.Pixels is not null)
+                    model.Classifier.Predict(input.Pixels, 1, probabilities);
+            }
+            WorkerPool.Threads = saved;
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        double Batch()
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.PredictBatch(paths);
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        double one = Math.Min(OneThread(), OneThread());
+        double all = Math.Min(Batch(), Batch());
+        int cores = Environment.ProcessorCount;
+        double ideal = one / cores;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{paths.Length} files: one thread {one:F2} s ({one / paths.Length * 1000:F3} ms per image); ideal on {cores} cores {ideal:F2} s; " +
+            $"PredictBatch {all:F2} s = {paths.Length / all:F0} images/s, {all / ideal:F3}x the ideal"));
+    }
+
     /// <summary>Writes the five files (see the class summary) and returns their names and bytes.</summary>
     private static List<(string Name, byte[] Bytes)> WriteFiles(string data, string folder)
     {
@@ -167,6 +210,14 @@ internal static class PipelineRun
         double normalize = Median(() => MnistNormalizer.NormalizeInto(gray, width, height, options, output), calls);
         double both = Median(() => DigitInput.Read(bytes, output, out _, options), calls);
         double predict = Median(() => model.Classifier.Predict(pixels, 1, probabilities), 400);
+        if (Environment.GetEnvironmentVariable("PIPELINE_PARTS") is not null)
+        {
+
+            double extract = Median(() => InkExtraction.Extract(gray, width, height, options?.InkIsDark), calls);
+            var ink = InkExtraction.Extract(gray, width, height, options?.InkIsDark)!.Value;
+            double measure = Median(() => InkMarks.Measure(ink), calls);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: extract {extract:F3} ms, measure {measure:F3} ms, box {ink.Box}"));
+        }
         long before = GC.GetAllocatedBytesForCurrentThread();
         DigitInput.Read(bytes, output, out _, options);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;

@@ -50,8 +50,9 @@ public sealed class MultipleDigitsException(string subject, string detail)
 /// <remarks>
 /// <para>
 /// <see cref="InkExtraction"/> finds the ink (polarity, paper background, threshold, specks) at a reduced
-/// working resolution (longer side at most 512 px); this class crops it and resamples it into the 28 × 28
-/// field in one separable pass. Allocations are per call (a few buffers of the working size), never per pixel.
+/// working resolution (longer side at most 224 px); this class crops it and resamples it into the 28 × 28
+/// field in one separable pass. The buffers are the thread's <see cref="PipelineScratch"/>: once they have grown, a
+/// picture with one digit is normalized without allocating (<see cref="DigitInput.Read"/>).
 /// </para>
 /// <para>
 /// Before that, <see cref="TryNormalize"/> refuses pictures that hold no digit or several, in this order

@@ -67,7 +67,7 @@ public class PreprocessCommandTests
         var r = CliRunner.Run("preprocess", speck, "--out", tmp.File("x.png"));
 
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal("error: speck.png: no digit found: only a speck of ink, 4×5 px", r.Stderr.Trim());
+        Assert.Equal("error: speck.png: no digit found: only a speck of ink, 4×6 px", r.Stderr.Trim());
         Assert.DoesNotContain("internal", r.Stderr);
         Assert.False(File.Exists(tmp.File("x.png")));
     }
