@@ -54,10 +54,14 @@ public class PackageTests(PackedFeed feed)
     [Fact]
     public void Tool_installed_from_the_feed_reads_a_sample()
     {
+        // Digits.Tool only names the package for each runtime; the linux-x64 one holds the ReadyToRun build.
         using (var zip = ZipFile.OpenRead(feed.ToolPackage))
+            Assert.Contains(zip.Entries, e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
+        using (var zip = ZipFile.OpenRead(feed.ToolLinuxPackage))
         {
-            Assert.NotNull(zip.GetEntry("tools/net10.0/any/runtimes/linux-x64/native/libSkiaSharp.so"));
-            Assert.DoesNotContain(zip.Entries, e => e.FullName.EndsWith(".pdb", StringComparison.Ordinal) && e.FullName.Contains("/runtimes/"));
+            Assert.NotNull(zip.GetEntry("tools/net10.0/linux-x64/libSkiaSharp.so"));
+            Assert.NotNull(zip.GetEntry("tools/net10.0/linux-x64/Digits.Core.dll"));
+            Assert.DoesNotContain(zip.Entries, e => e.FullName.Contains("/runtimes/", StringComparison.Ordinal));
         }
         using var tools = new TempFolder();
 

@@ -52,5 +52,8 @@ public sealed class PackedFeed : IDisposable
 
     public string ToolPackage => Path.Combine(Feed, $"Digits.Tool.{Version}.nupkg");
 
+    /// <summary>The tool's linux-x64 package, which <see cref="ToolPackage"/> points <c>dotnet tool install</c> to.</summary>
+    public string ToolLinuxPackage => Path.Combine(Feed, $"Digits.Tool.linux-x64.{Version}.nupkg");
+
     public void Dispose() => folder.Dispose();
 }
