@@ -14,6 +14,14 @@ internal static unsafe partial class NativeCodec
 {
     private const string Library = "libSkiaSharp";
 
+    /// <summary>
+    /// Finds the library the way SkiaSharp does, through its assembly (its deps.json entry and any resolver it sets), so
+    /// that the first Skia call of a process may be one of these, in an application or in a test host alike.
+    /// </summary>
+    static NativeCodec() =>
+        NativeLibrary.SetDllImportResolver(typeof(NativeCodec).Assembly, (name, _, path) =>
+            name == Library ? NativeLibrary.Load(name, typeof(SKData).Assembly, path) : IntPtr.Zero);
+
     /// <summary>Skia's <c>sk_imageinfo_t</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct ImageInfo
