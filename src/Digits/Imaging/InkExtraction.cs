@@ -107,13 +107,20 @@ internal static class InkExtraction
         ref float d = ref MemoryMarshal.GetReference(dst);
         for (; i + 16 <= src.Length; i += 16)
         {
-            var (lo, hi) = Vector128.Widen(Vector128.LoadUnsafe(ref s, (nuint)i));
-            var (a, b) = Vector256.Widen(Vector256.Create(lo, hi));
+            var (a, b) = Widen16(ref s, i);
             Vector256.ConvertToSingle(a).StoreUnsafe(ref d, (nuint)i);
             Vector256.ConvertToSingle(b).StoreUnsafe(ref d, (nuint)i + 8);
         }
         for (; i < src.Length; i++)
             dst[i] = src[i];
+    }
+
+    /// <summary>The 16 bytes at <paramref name="s"/> + <paramref name="i"/> as two vectors of 8 ints.</summary>
+    static (Vector256<int> Low, Vector256<int> High) Widen16(ref byte s, int i)
+    {
+        var (lo, hi) = Vector128.Widen(Vector128.LoadUnsafe(ref s, (nuint)i));
+        var (a, b) = Vector256.Widen(Vector256.Create(lo, hi));
+        return (a.AsInt32(), b.AsInt32());
     }
 
     /// <summary>Adds one row of gray bytes to the column sums, 16 at a time.</summary>
@@ -124,10 +131,9 @@ internal static class InkExtraction
         ref int d = ref MemoryMarshal.GetReference(sums);
         for (; i + 16 <= src.Length; i += 16)
         {
-            var (lo, hi) = Vector128.Widen(Vector128.LoadUnsafe(ref s, (nuint)i));
-            var (a, b) = Vector256.Widen(Vector256.Create(lo, hi));
-            (Vector256.LoadUnsafe(ref d, (nuint)i) + a.AsInt32()).StoreUnsafe(ref d, (nuint)i);
-            (Vector256.LoadUnsafe(ref d, (nuint)i + 8) + b.AsInt32()).StoreUnsafe(ref d, (nuint)i + 8);
+            var (a, b) = Widen16(ref s, i);
+            (Vector256.LoadUnsafe(ref d, (nuint)i) + a).StoreUnsafe(ref d, (nuint)i);
+            (Vector256.LoadUnsafe(ref d, (nuint)i + 8) + b).StoreUnsafe(ref d, (nuint)i + 8);
         }
         for (; i < src.Length; i++)
             sums[i] += src[i];
