@@ -8,6 +8,7 @@ root.Subcommands.Add(PreprocessCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(TuneCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ModelCommands.CreateModel());

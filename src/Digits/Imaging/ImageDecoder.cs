@@ -32,6 +32,26 @@ public static class ImageDecoder
         return Decode(data, path);
     }
 
+    /// <summary>
+    /// Reads only the header of an encoded image: its size as stored (before any EXIF rotation), without decoding a
+    /// pixel or allocating. False when no codec recognizes the bytes. A server uses it to refuse a picture over
+    /// <see cref="MaxPixels"/> with its own status before reading it.
+    /// </summary>
+    public static unsafe bool TryReadSize(ReadOnlySpan<byte> data, out int width, out int height)
+    {
+        (width, height) = (0, 0);
+        if (data.IsEmpty)
+            return false;
+        fixed (byte* encoded = data)
+        {
+            using var codec = NativeCodec.Open(encoded, data.Length);
+            if (!codec.IsValid)
+                return false;
+            (width, height) = codec.Size;
+            return true;
+        }
+    }
+
     /// <summary>Decodes an encoded image held in memory; <paramref name="name"/> is used in error messages.</summary>
     public static GrayImage Decode(ReadOnlySpan<byte> data, string name)
     {
