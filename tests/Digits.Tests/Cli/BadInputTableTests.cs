@@ -167,6 +167,13 @@ public class BadInputTableTests(BadInputFixture fixture) : IClassFixture<BadInpu
         { "model threshold {model} --images {no-images} --out {tmp}/t.safetensors", 1, "{no-images}: holds neither labels.csv nor a subfolder per label" },
         { "model threshold {model} --images {bad-labels} --out {tmp}/t.safetensors", 1, "{bad-labels}/labels.csv: line 3: label 'x' is not one of 0, 1, 2, 3, 4, 5, 6, 7, 8, 9" },
         { "model threshold {model} --images {tmp}/nowhere --out {tmp}/t.safetensors", 1, "{tmp}/nowhere: folder not found" },
+        { "serve --port 70000", 2, "--port: must be 0 to 65535, got 70000" },
+        { "serve --port abc", 2, "--port: 'abc' is not a whole number" },
+        { "serve --host nowhere", 2, "--host: must be an IP address such as 127.0.0.1 or 0.0.0.0 (or localhost), got nowhere" },
+        { "serve --rate-limit fast", 2, "--rate-limit: must be a whole number of requests per second such as 20/s, got fast" },
+        { "serve --rate-limit 0/s", 2, "--rate-limit: must be a whole number of requests per second such as 20/s, got 0/s" },
+        { "serve --model {tmp}/none.safetensors", 1, "{tmp}/none.safetensors: file not found" },
+        { "serve --model {text}", 1, "{text}:" },
     };
 
     [Theory]
