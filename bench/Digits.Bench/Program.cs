@@ -23,6 +23,7 @@ var modes = new Dictionary<string, Action<string[]>>
     ["normalize-compare"] = PipelineRun.Compare, // A.bin B.bin: how far two such dumps differ
     ["working-side"] = PipelineRun.WorkingSides, // DIR SIDE... [--model FILE]: accuracy and read time per working size
     ["folder"] = PipelineRun.Folder,      // DIR [MODEL]: a labelled folder end to end on all cores against one thread's time ÷ cores
+    ["load-bodies"] = LoadBodiesRun.Print, // DATA OUT [N]: the HTTP load test's distinct request bodies (bench/load/run.sh)
     ["comparison"] = ComparisonChartRun.Print,   // OUT.png RUN.json...: the model comparison chart from `digits train --json` outputs
 };
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode))

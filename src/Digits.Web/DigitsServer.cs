@@ -28,6 +28,9 @@ public static class DigitsServer
     {
         ArgumentNullException.ThrowIfNull(options);
         var model = options.ModelPath is null ? DigitModel.LoadDefault() : DigitModel.Load(options.ModelPath);
+        // Requests are the parallelism: each one's forward pass runs on its own thread, so the kernels' worker pool,
+        // which would hand one request's work to the other core while another request waits, stays out of the way.
+        Digits.Tensors.WorkerPool.Threads = 1;
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel =>

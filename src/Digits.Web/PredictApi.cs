@@ -245,18 +245,25 @@ public sealed class PredictApi(DigitModel model, ServerMetrics metrics)
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream(request.ContentLength is long length and <= ServerOptions.MaxBodyBytes ? (int)length : 0);
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16384);
+        try
         {
-            buffer.Write(chunk, 0, read);
-            // A body sent without its length (chunked) is cut off here, on any server.
-            if (buffer.Length > ServerOptions.MaxBodyBytes)
-                throw TooLarge(buffer.Length);
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                // A body sent without its length (chunked) is cut off here, on any server.
+                if (buffer.Length > ServerOptions.MaxBodyBytes)
+                    throw TooLarge(buffer.Length);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         if (buffer.Length == 0)
             throw new ApiProblem(400, "the request body is empty");
-        return buffer.ToArray();
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     private static async Task<byte[]> ReadFileAsync(IFormFile file, CancellationToken cancellationToken)
