@@ -131,6 +131,9 @@
     if (!current) return;
     event.preventDefault();
     current = null;
+    // The live pieces overlap at their anti-aliased edges and leave a beaded outline; one smooth path per stroke
+    // replaces them, before the final prediction reads the pad.
+    redraw();
     predictNow();
   }
   pad.addEventListener("pointerup", endStroke);
