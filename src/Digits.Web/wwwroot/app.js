@@ -131,6 +131,9 @@
     if (!current) return;
     event.preventDefault();
     current = null;
+    // The live pieces overlap at their anti-aliased edges and leave a beaded outline; one smooth path per stroke
+    // replaces them, before the final prediction reads the pad.
+    redraw();
     predictNow();
   }
   pad.addEventListener("pointerup", endStroke);
@@ -223,6 +226,8 @@
     setSeen(null);
   }
 
+  function sentence(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
+
   function show(answer) {
     document.body.dataset.status = answer.status;
     setBars(answer.probabilities || null);
@@ -239,7 +244,8 @@
         break;
       case "no-digit":
         digitOut.textContent = "";
-        message.textContent = "No digit found: " + (answer.reason || "draw a digit");
+        // The API's reason already starts with "no digit found: …"; say it once.
+        message.textContent = answer.reason ? sentence(answer.reason) : "No digit found: draw a digit";
         break;
       default:
         digitOut.textContent = "";
@@ -261,7 +267,11 @@
     const canvas = document.createElement("canvas");
     canvas.width = Math.max(1, Math.round(bitmap.width * scale));
     canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const photoContext = canvas.getContext("2d");
+    // JPEG has no alpha: without white paper underneath, a transparent PNG (a canvas export) turns black on black.
+    photoContext.fillStyle = "#fff";
+    photoContext.fillRect(0, 0, canvas.width, canvas.height);
+    photoContext.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
     strokes = [];
     photo = canvas;
     redraw();
