@@ -49,8 +49,9 @@ run() {                                                          # NAME WRK-ARGS
 run warm-up -t2 -c64 -d5s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
 echo "# working set after warm-up: $(rss $server) KB"
 run "28x28, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
+run "28x28, 16 connections, ${seconds}s" -t2 -c16 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
 run "280x280 canvas, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/280
 run "28x28, a tenth malformed, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28 $bodies/bad 0.1
 before=$(rss $server)
-run "soak: 28x28, 64 connections, 60s" -t2 -c64 -d60s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
+run "soak: 28x28, 64 connections, 90s" -t2 -c64 -d90s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
 echo "# working set: $before KB before the soak, $(rss $server) KB after it"

@@ -28,8 +28,9 @@ public static class DigitsServer
     {
         ArgumentNullException.ThrowIfNull(options);
         var model = options.ModelPath is null ? DigitModel.LoadDefault() : DigitModel.Load(options.ModelPath);
-        // Requests are the parallelism: each one's forward pass runs on its own thread, so the kernels' worker pool,
-        // which would hand one request's work to the other core while another request waits, stays out of the way.
+        // Requests are the parallelism: each one's forward pass runs on its own thread with a model replica of its own
+        // (ModelPool), so the kernels' worker pool, which would hand one request's work to the other core while
+        // another request waits for it, stays out of the way.
         Digits.Tensors.WorkerPool.Threads = 1;
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.ClearProviders();
@@ -77,7 +78,7 @@ public static class DigitsServer
             });
         }
         var metrics = new ServerMetrics();
-        var api = new PredictApi(model, metrics);
+        var api = new PredictApi(new ModelPool(model, Environment.ProcessorCount), metrics);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(api);
 

@@ -40,12 +40,12 @@ public sealed class ApiProblem(int status, string detail) : Exception(detail)
 /// base64 or pixels) into bytes for <see cref="DigitModel"/>, and its answers into the contract's JSON. Refusals are
 /// <see cref="ApiProblem"/>s, which the server answers as RFC 7807 problem details.
 /// </summary>
-public sealed class PredictApi(DigitModel model, ServerMetrics metrics)
+public sealed class PredictApi(ModelPool pool, ServerMetrics metrics)
 {
     /// <summary>The content types accepted as a raw image body.</summary>
     public static readonly IReadOnlyList<string> ImageTypes = ["image/png", "image/jpeg", "image/bmp", "image/gif", "image/webp"];
 
-    public DigitModel Model => model;
+    public DigitModel Model => pool.Model;
 
     /// <summary><c>POST /api/predict</c>.</summary>
     public async Task<PredictResponse> PredictAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -56,19 +56,22 @@ public sealed class PredictApi(DigitModel model, ServerMetrics metrics)
         {
             var form = await ReadFormAsync(request, cancellationToken);
             var file = form.Files.GetFile("image") ?? throw new ApiProblem(400, "the form has no file field named \"image\"");
-            return Answer(await ReadFileAsync(file, cancellationToken), normalized);
+            return await AnswerAsync(await ReadFileAsync(file, cancellationToken), normalized, cancellationToken);
         }
         if (type == "application/json")
         {
             var body = await ReadJsonAsync<PredictRequest>(request, cancellationToken);
             if (body.Pixels is { } pixels)
-                return Answer(model.PredictPixels(Pixels(pixels)), normalized);
+            {
+                byte[] drawing = Pixels(pixels);
+                return Response(await pool.RunAsync(m => m.PredictPixels(drawing), cancellationToken), normalized);
+            }
             if (body.Image is { } image)
-                return Answer(Base64(image, "image"), normalized);
+                return await AnswerAsync(Base64(image, "image"), normalized, cancellationToken);
             throw new ApiProblem(400, "the JSON body needs \"image\" (a base64 picture) or \"pixels\" (784 numbers 0–255)");
         }
         if (ImageTypes.Contains(type))
-            return Answer(await ReadBodyAsync(request, cancellationToken), normalized);
+            return await AnswerAsync(await ReadBodyAsync(request, cancellationToken), normalized, cancellationToken);
         throw Unsupported(request);
     }
 
@@ -103,7 +106,7 @@ public sealed class PredictApi(DigitModel model, ServerMetrics metrics)
         // Items that are not images answer error one by one; the rest go through the model together.
         var sizes = images.Select(image => image is null ? null : Refusal(image)).ToArray();
         var readable = Enumerable.Range(0, images.Length).Where(i => sizes[i] is null).ToArray();
-        var answers = model.PredictImageBatch(readable.Select(i => images[i]!));
+        var answers = await pool.RunAsync(m => m.PredictImageBatch(readable.Select(i => images[i]!)), cancellationToken);
         var results = new PredictResponse[images.Length];
         for (int k = 0; k < readable.Length; k++)
             results[readable[k]] = Response(answers[k], normalized) with { Index = readable[k] };
@@ -113,10 +116,10 @@ public sealed class PredictApi(DigitModel model, ServerMetrics metrics)
             {
                 metrics.RecordPrediction("error");
                 string problem = images[i] is null ? "not valid base64" : sizes[i]!.Message;
-                results[i] = new PredictResponse(model.Name, null, null, null, "error", Error: problem, Index: i);
+                results[i] = new PredictResponse(Model.Name, null, null, null, "error", Error: problem, Index: i);
             }
         }
-        return new BatchResponse(model.Name, results);
+        return new BatchResponse(Model.Name, results);
     }
 
     /// <summary><c>GET /api/models</c>: the one model served.</summary>
@@ -125,7 +128,7 @@ public sealed class PredictApi(DigitModel model, ServerMetrics metrics)
         double? accuracy = null;
         try
         {
-            using var metricsJson = JsonDocument.Parse(model.Metadata.Metrics);
+            using var metricsJson = JsonDocument.Parse(Model.Metadata.Metrics);
             if (metricsJson.RootElement.TryGetProperty("test_accuracy", out var value) && value.TryGetDouble(out double a))
                 accuracy = a;
         }
@@ -133,27 +136,25 @@ public sealed class PredictApi(DigitModel model, ServerMetrics metrics)
         {
             accuracy = null;
         }
-        return [new ModelInfo(model.Name, model.Metadata.Kind, model.Metadata.Labels, accuracy, Default: true)];
+        return [new ModelInfo(Model.Name, Model.Metadata.Kind, Model.Metadata.Labels, accuracy, Default: true)];
     }
 
-    private PredictResponse Answer(byte[] image, bool normalized)
+    private async Task<PredictResponse> AnswerAsync(byte[] image, bool normalized, CancellationToken cancellationToken)
     {
         if (Refusal(image) is { } refusal)
             throw refusal;
-        var answer = model.PredictImage(image);
+        var answer = await pool.RunAsync(m => m.PredictImage(image), cancellationToken);
         // The header was readable but the pixels were not (truncated or corrupt data): the client's fault.
         if (answer.Status == PredictionStatus.Error)
             throw new ApiProblem(400, answer.Reason ?? "the image cannot be decoded");
-        return Answer(answer, normalized);
+        return Response(answer, normalized);
     }
-
-    private PredictResponse Answer(Prediction answer, bool normalized) => Response(answer, normalized);
 
     private PredictResponse Response(Prediction p, bool normalized)
     {
         metrics.RecordPrediction(p.StatusName);
         return new PredictResponse(
-            model.Name, p.Digit, (float?)p.Confidence, p.Probabilities, p.StatusName,
+            Model.Name, p.Digit, (float?)p.Confidence, p.Probabilities, p.StatusName,
             Reason: p.Status == PredictionStatus.Error ? null : p.Reason,
             Error: p.Status == PredictionStatus.Error ? p.Reason : null,
             Normalized: normalized ? p.Normalized?.Select(v => (int)v).ToArray() : null);

@@ -51,8 +51,12 @@ public sealed class DigitModel
     /// <summary>The bundled model, loaded once per process on first use and shared.</summary>
     private static readonly Lazy<DigitModel> Bundled = new(LoadBundled, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private DigitModel(IPersistableModel classifier, ModelMetadata metadata, string name, double minConfidence)
+    /// <summary>The opened file, from which <see cref="Replica"/> builds another classifier.</summary>
+    private readonly ModelFile file;
+
+    private DigitModel(ModelFile file, IPersistableModel classifier, ModelMetadata metadata, string name, double minConfidence)
     {
+        this.file = file;
         Classifier = classifier;
         Metadata = metadata;
         Name = name;
@@ -97,11 +101,18 @@ public sealed class DigitModel
         ArgumentNullException.ThrowIfNull(name);
         if (!file.Metadata.Labels.SequenceEqual(ModelMetadata.DigitLabels))
             throw new DigitsException(file.Name, $"has the labels {string.Join(", ", file.Metadata.Labels)}; a digit model's labels are 0 to 9");
-        return new DigitModel(ModelLoader.FromModelFile(file), file.Metadata, name, file.Metadata.MinConfidence ?? DefaultMinConfidence);
+        return new DigitModel(file, ModelLoader.FromModelFile(file), file.Metadata, name, file.Metadata.MinConfidence ?? DefaultMinConfidence);
     }
 
+    /// <summary>
+    /// Another instance of the same model (same weights, threshold and name, so the same answers) with buffers of its
+    /// own. One instance answers concurrent calls one forward pass at a time; a server that wants forward passes to
+    /// run side by side, one per core, keeps one replica per core (<c>digits serve</c> does).
+    /// </summary>
+    public DigitModel Replica() => new(file, ModelLoader.FromModelFile(file), Metadata, Name, MinConfidence);
+
     /// <summary>The same model (sharing the loaded classifier) with another default threshold.</summary>
-    public DigitModel WithMinConfidence(double minConfidence) => new(Classifier, Metadata, Name, CheckThreshold(minConfidence));
+    public DigitModel WithMinConfidence(double minConfidence) => new(file, Classifier, Metadata, Name, CheckThreshold(minConfidence));
 
     /// <summary>Reads the picture file at <paramref name="path"/> (PNG, JPEG, BMP, GIF or WebP; EXIF rotation applied).</summary>
     /// <param name="minConfidence">This call's threshold, 0–1; null for <see cref="MinConfidence"/>.</param>
