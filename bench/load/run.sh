@@ -46,12 +46,13 @@ run() {                                                          # NAME WRK-ARGS
   echo "$name: server cpu $(echo "scale=2; ($s1 - $s0) / $tick" | bc) s, wrk cpu $wcpu s, wall $wall s, server rss $(rss $server) KB, server p99 of 200s <= $(good_p99) s (cumulative)"
 }
 
-run warm-up -t2 -c64 -d5s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
+run warm-up -t2 -c64 -d10s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
 echo "# working set after warm-up: $(rss $server) KB"
+# The soak first, so that its working set is compared with the warm-up's and not with the other runs'.
+before=$(rss $server)
+run "soak: 28x28, 64 connections, 90s" -t2 -c64 -d90s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
+echo "# working set: $before KB before the soak, $(rss $server) KB after it"
 run "28x28, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
 run "28x28, 16 connections, ${seconds}s" -t2 -c16 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
 run "280x280 canvas, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/280
 run "28x28, a tenth malformed, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28 $bodies/bad 0.1
-before=$(rss $server)
-run "soak: 28x28, 64 connections, 90s" -t2 -c64 -d90s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
-echo "# working set: $before KB before the soak, $(rss $server) KB after it"

@@ -232,7 +232,7 @@
     document.body.dataset.status = answer.status;
     setBars(answer.probabilities || null);
     setSeen(answer.normalized || null);
-    const percent = answer.confidence != null ? Math.round(answer.confidence * 100) + "%" : "";
+    const percent = answer.confidence != null ? (answer.confidence * 100).toFixed(1) + "%" : "";
     switch (answer.status) {
       case "ok":
         digitOut.textContent = String(answer.digit);

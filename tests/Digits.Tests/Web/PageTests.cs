@@ -217,7 +217,11 @@ public sealed class PageTests(PageFixture fixture, ITestOutputHelper output)
 
         Assert.Equal("ok", answer.Status);
         Assert.Equal(digit, answer.Digit);
-        Assert.Equal($"It's a {digit} (100% sure)", answer.Message);
+        Assert.Matches($@"^It's a {digit} \((99\.\d|100\.0)% sure\)$", answer.Message);
+        // The winning bar is drawn nearly full width (its fill is a block, not an inline span that ignores width).
+        double share = await tab.Page.EvaluateAsync<double>(
+            "() => { const top = document.querySelector('#bars li.top'); return top.querySelector('.fill').offsetWidth / top.querySelector('.track').offsetWidth; }");
+        Assert.InRange(share, 0.9, 1.0);
     }
 
     [Fact]
