@@ -70,6 +70,31 @@ public class ServeTests
     }
 
     [Fact]
+    public async Task A_request_whose_body_stalls_past_the_timeout_is_answered_and_the_server_goes_on()
+    {
+        var (app, client) = await StartAsync(new ServerOptions(RequestTimeout: TimeSpan.FromSeconds(1)));
+        await using var _ = app;
+        using var __ = client;
+        var address = new Uri(app.Urls.First());
+
+        // A client that promises 1,000 bytes of PNG and sends 10, then nothing.
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(address.Host, address.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /api/predict HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n0123456789"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var buffer = new byte[4096];
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read = await stream.ReadAsync(buffer, wait.Token);
+        string answer = Encoding.ASCII.GetString(buffer, 0, read);
+
+        Assert.StartsWith("HTTP/1.1 50", answer);
+        Assert.InRange(started.Elapsed.TotalSeconds, 0.5, 8);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
     public async Task Serve_on_a_port_in_use_says_so_and_exits_1()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
