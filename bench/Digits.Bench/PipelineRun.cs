@@ -21,7 +21,8 @@ namespace Digits.Bench;
 /// </list>
 /// Each stage is the median of many calls after a second of warm-up; "alloc" is the bytes one decode plus normalize
 /// allocates in steady state. Usage: <c>-- pipeline DATA OUT [MODEL]</c> (the bundled model by default; run from the
-/// repository root so that <c>samples/</c> is found).
+/// repository root so that <c>samples/</c> is found). With the environment variable <c>PIPELINE_PARTS</c> set, each
+/// file also gets the ink extraction and the mark measuring timed on their own.
 /// </summary>
 internal static class PipelineRun
 {

@@ -27,11 +27,9 @@ public static class DigitsServer
     public static WebApplication Build(ServerOptions options, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.RateLimit is < 1)
+            throw new ArgumentException($"--rate-limit: must be at least 1 request per second, got {options.RateLimit}");
         var model = options.ModelPath is null ? DigitModel.LoadDefault() : DigitModel.Load(options.ModelPath);
-        // Requests are the parallelism: each one's forward pass runs on its own thread with a model replica of its own
-        // (ModelPool), so the kernels' worker pool, which would hand one request's work to the other core while
-        // another request waits for it, stays out of the way.
-        Digits.Tensors.WorkerPool.Threads = 1;
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel =>
@@ -110,8 +108,12 @@ public static class DigitsServer
 
     /// <summary>Builds, starts and runs until the process is told to stop; <paramref name="started"/> hears the
     /// address actually bound (port 0 picks one).</summary>
+    /// <remarks>This owns the process, so it also sets the process-wide kernel threads to 1: requests are the
+    /// parallelism, each one's forward pass on its own thread with a replica of its own (<see cref="ModelPool"/>), and
+    /// the kernels' worker pool would only hand one request's work to the core another request is using.</remarks>
     public static async Task RunAsync(ServerOptions options, string[] args, Action<string>? started = null, CancellationToken cancellationToken = default)
     {
+        Digits.Tensors.WorkerPool.Threads = 1;
         await using var app = Build(options, args);
         await app.StartAsync(cancellationToken);
         started?.Invoke(app.Urls.First());

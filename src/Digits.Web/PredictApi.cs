@@ -104,8 +104,8 @@ public sealed class PredictApi(ModelPool pool, ServerMetrics metrics)
         }
 
         // Items that are not images answer error one by one; the rest go through the model together.
-        var sizes = images.Select(image => image is null ? null : Refusal(image)).ToArray();
-        var readable = Enumerable.Range(0, images.Length).Where(i => sizes[i] is null).ToArray();
+        var refusals = images.Select(image => image is null ? null : Refusal(image)).ToArray();
+        var readable = Enumerable.Range(0, images.Length).Where(i => images[i] is not null && refusals[i] is null).ToArray();
         var answers = await pool.RunAsync(m => m.PredictImageBatch(readable.Select(i => images[i]!)), cancellationToken);
         var results = new PredictResponse[images.Length];
         for (int k = 0; k < readable.Length; k++)
@@ -115,7 +115,7 @@ public sealed class PredictApi(ModelPool pool, ServerMetrics metrics)
             if (results[i] is null)
             {
                 metrics.RecordPrediction("error");
-                string problem = images[i] is null ? "not valid base64" : sizes[i]!.Message;
+                string problem = images[i] is null ? "not valid base64" : refusals[i]!.Message;
                 results[i] = new PredictResponse(Model.Name, null, null, null, "error", Error: problem, Index: i);
             }
         }

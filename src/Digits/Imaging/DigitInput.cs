@@ -103,18 +103,13 @@ public static class DigitInput
             return DigitInputStatus.Unreadable;
         }
         var refusal = MnistNormalizer.NormalizeInto(scratch.Gray.AsSpan(0, width * height), width, height, options, destination);
-        reason = refusal switch
+        (var status, reason) = refusal switch
         {
-            null => null,
-            { Status: NormalizeStatus.MultipleDigits } => "more than one digit: " + refusal.Detail,
-            _ => "no digit found: " + refusal.Detail,
+            null => (DigitInputStatus.Ok, (string?)null),
+            { Status: NormalizeStatus.MultipleDigits } => (DigitInputStatus.MultipleDigits, "more than one digit: " + refusal.Detail),
+            _ => (DigitInputStatus.NoDigit, "no digit found: " + refusal.Detail),
         };
-        return refusal switch
-        {
-            null => DigitInputStatus.Ok,
-            { Status: NormalizeStatus.MultipleDigits } => DigitInputStatus.MultipleDigits,
-            _ => DigitInputStatus.NoDigit,
-        };
+        return status;
     }
 
     /// <summary>Normalizes an image already decoded.</summary>

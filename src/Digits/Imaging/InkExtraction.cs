@@ -289,7 +289,7 @@ internal static class InkExtraction
         if (samples < 36 || !Solve(a, b))
             return;
         // paper(x, y) = (b0 + b2·v + b5·v²) + (b1 + b4·v)·u + b3·u², with u per column and v per row.
-        var u = PipelineScratch.Ensure(ref scratch.WeightsX, 2 * w).AsSpan(0, 2 * w);
+        var u = PipelineScratch.Ensure(ref scratch.Columns, 2 * w).AsSpan(0, 2 * w);
         for (int x = 0; x < w; x++)
         {
             Features(x, 0, w, h, f);

@@ -50,6 +50,9 @@ internal sealed class PipelineScratch
     /// <summary>The 28×28 field being resampled, and the resampling's intermediate rows and weights.</summary>
     public readonly float[] Field = new float[DigitImage.Pixels];
     public float[] Rows = [], WeightsX = [], WeightsY = [];
+
+    /// <summary>The paper fit's per-column terms (u, then u²).</summary>
+    public float[] Columns = [];
     public int[] SpanX = [], SpanY = [];
 
     /// <summary><paramref name="buffer"/>, replaced by a larger one when it holds fewer than <paramref name="length"/> items.</summary>
