@@ -114,7 +114,7 @@ public class CancellationTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with a token cancelled after 200 ms and asserts that it throws
+    /// Runs <paramref name="work"/> with a token cancelled after 200 ms by a dedicated thread and asserts that it throws
     /// <see cref="OperationCanceledException"/> within <see cref="Bound"/> of the cancel.
     /// </summary>
     private void AssertPrompt(string what, Action<CancellationToken> work)
@@ -122,10 +122,26 @@ public class CancellationTests(ITestOutputHelper output)
         using var cancel = new CancellationTokenSource();
         long cancelledAt = 0;
         using var registration = cancel.Token.Register(() => Volatile.Write(ref cancelledAt, Stopwatch.GetTimestamp()));
-        cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
+        // A dedicated thread, not CancelAfter: a timer callback needs a thread-pool thread, and with the other test
+        // classes' parallel work on 2 cores the pool can be starved for seconds (CI once saw the whole 4 s search finish
+        // before the timer fired).
+        var canceller = new Thread(() =>
+        {
+            Thread.Sleep(200);
+            cancel.Cancel();
+        }) { IsBackground = true, Name = "test canceller" };
+        canceller.Start();
 
-        Assert.ThrowsAny<OperationCanceledException>(() => work(cancel.Token));
-        long thrownAt = Stopwatch.GetTimestamp();
+        long thrownAt;
+        try
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => work(cancel.Token));
+            thrownAt = Stopwatch.GetTimestamp();
+        }
+        finally
+        {
+            canceller.Join(); // never let it cancel a disposed source
+        }
         Assert.NotEqual(0, Volatile.Read(ref cancelledAt));
         TimeSpan latency = Stopwatch.GetElapsedTime(Volatile.Read(ref cancelledAt), thrownAt);
         output.WriteLine($"{what}: threw {latency.TotalMilliseconds:F0} ms after the cancel");
