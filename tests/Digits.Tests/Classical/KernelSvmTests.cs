@@ -21,9 +21,7 @@ public sealed class SmallMnistSvms
         var mnist = TestData.Mnist;
         Train = mnist.Train.Take(TrainCount);
         Test = mnist.Test.Take(TestCount);
-        var started = System.Diagnostics.Stopwatch.StartNew();
         Plain = new KernelSvmTrainer(Options).Fit(Train);
-        PlainSeconds = started.Elapsed.TotalSeconds;
         Deskewed = new KernelSvmTrainer(Options with { Deskew = true }).Fit(Train.Take(DeskewedTrainCount));
     }
 
@@ -33,22 +31,19 @@ public sealed class SmallMnistSvms
 
     public KernelSvm Plain { get; }
 
-    public double PlainSeconds { get; }
-
     public KernelSvm Deskewed { get; }
 }
 
 public class KernelSvmTests(SmallMnistSvms models) : IClassFixture<SmallMnistSvms>
 {
     [Fact]
-    public void Rbf_svm_on_two_thousand_mnist_digits_beats_ninety_percent_quickly()
+    public void Rbf_svm_on_two_thousand_mnist_digits_beats_ninety_percent()
     {
         float[] probabilities = Predict(models.Plain);
 
         double accuracy = Accuracy(probabilities);
 
         Assert.True(accuracy > 0.90, $"test accuracy {accuracy:F3} on {SmallMnistSvms.TestCount} images");
-        Assert.True(models.PlainSeconds < 30, $"fitting {SmallMnistSvms.TrainCount} images took {models.PlainSeconds:F1} s");
         Assert.Equal(45, models.Plain.PairCount);
         Assert.InRange(models.Plain.SupportVectorCount, 100, SmallMnistSvms.TrainCount);
     }

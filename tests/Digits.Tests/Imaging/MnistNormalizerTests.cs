@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using Digits.Imaging;
-using Xunit.Abstractions;
 
 namespace Digits.Tests.Imaging;
 
-public class MnistNormalizerTests(ITestOutputHelper output)
+public class MnistNormalizerTests
 {
     static byte[] NormalizePhoto(int digit, int seed, SyntheticDigits.PhotoStyle? style = null)
     {
@@ -124,20 +122,14 @@ public class MnistNormalizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Normalize_handles_a_12_megapixel_photo_quickly()
+    public void Normalize_finds_the_digit_in_a_12_megapixel_photo()
     {
+        // Its speed is measured in bench/ (Digits.Bench pipeline), not here.
         using var photo = SyntheticDigits.Photo(9, 3000, 4000, seed: 9, new SyntheticDigits.PhotoStyle(Noise: 0f, Specks: 20));
         var gray = SyntheticDigits.ToGray(photo);
-        MnistNormalizer.Normalize(gray);
 
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
         var actual = MnistNormalizer.Normalize(gray);
-        clock.Stop();
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        output.WriteLine($"Normalize 3000x4000: {clock.Elapsed.TotalMilliseconds:F1} ms wall, {cpu.TotalMilliseconds:F1} ms CPU (whole process)");
 
         Assert.True(SyntheticDigits.Correlation(SyntheticDigits.MnistStyle(9), actual) > 0.9);
-        Assert.True(clock.ElapsedMilliseconds < 2000, $"took {clock.ElapsedMilliseconds} ms");
     }
 }
