@@ -34,6 +34,9 @@ good_p99() {                                                     # the server's 
       for (i = 1; i <= NF; i++) if ($i == "le") le = $(i + 1); n++; b[n] = le; c[n] = $NF }
     END { total = c[n]; for (i = 1; i <= n; i++) if (c[i] >= 0.99 * total) { print b[i]; exit } }'
 }
+ok_count() {                                                     # the server's count of 200s on /api/predict
+  curl -s http://127.0.0.1:$port/metrics | awk '/^digits_http_requests_total/ && /endpoint="\/api\/predict"/ && /status="200"/ {print $NF}'
+}
 run() {                                                          # NAME WRK-ARGS...
   local name=$1; shift
   local s0 w0; s0=$(cpu $server)
@@ -55,4 +58,7 @@ echo "# working set: $before KB before the soak, $(rss $server) KB after it"
 run "28x28, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
 run "28x28, 16 connections, ${seconds}s" -t2 -c16 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28
 run "280x280 canvas, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/280
-run "28x28, a tenth malformed, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28 $bodies/bad 0.1
+served=$(ok_count)
+run "28x28, a tenth malformed, 64 connections, ${seconds}s" -t2 -c64 -d${seconds}s -s bench/load/predict.lua http://127.0.0.1:$port -- $bodies/28 $bodies/bad 0.1 | tee /tmp/digits-load-malformed.txt
+good=$(sed -n 's/.*"sent": {"good": \([0-9]*\).*/\1/p' /tmp/digits-load-malformed.txt)
+echo "# malformed run: $good good requests sent (wrk), $(( $(ok_count) - served )) answered 200 by the server (GET /metrics)"

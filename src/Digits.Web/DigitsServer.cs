@@ -50,6 +50,11 @@ public static class DigitsServer
             var error = context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
             if (error is ApiProblem or BadHttpRequestException)
                 context.ProblemDetails.Detail = error.Message;
+            // A body refused for its size is left unread, and Kestrel will not drain more than its limit: it drops the
+            // connection after the answer. Saying so lets a keep-alive client open a new one for its next request
+            // instead of losing that request on this one (bench/load: 95 good requests lost in 20 s without it).
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
+                context.HttpContext.Response.Headers.Connection = "close";
         });
         builder.Services.AddOpenApi();
         builder.Services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new RequestTimeoutPolicy
