@@ -13,6 +13,11 @@ internal static unsafe class ConvPartsRun
 {
     public static void Print(string[] args)
     {
+        if (args.Length > 0 && args[0] == "one")
+        {
+            PrintOneImage();
+            return;
+        }
         var g = new ConvolutionGeometry(24, 12, 12, 32, 3, 3, 1, 0);
         if (args.Length > 0 && args[0] == "conv1")
             g = new ConvolutionGeometry(1, 28, 28, 24, 5, 5, 1, 0);
@@ -52,5 +57,71 @@ internal static unsafe class ConvPartsRun
         }
         double flops = 2.0 * g.OutChannels * g.ColumnRows * g.OutputPlane * batch;
         Console.WriteLine($"one GEMM's flops {flops / 1e6:F0} MFLOP");
+    }
+
+    /// <summary>
+    /// <c>conv-parts one</c>: the bundled <c>cnn</c> model's four convolutions on one image, one thread (interactive
+    /// inference, as <c>digits predict</c> and <c>digits serve</c> run them): the whole layer, im2col and the GEMM
+    /// alone, medians of 2,000 calls after a second of warm-up.
+    /// </summary>
+    private static void PrintOneImage()
+    {
+        WorkerPool.Threads = 1;
+        ConvolutionGeometry[] layers =
+        [
+            new(1, 28, 28, 32, 3, 3, 1, 0), new(32, 26, 26, 32, 3, 3, 1, 0),
+            new(32, 12, 12, 64, 3, 3, 1, 0), new(64, 10, 10, 64, 3, 3, 1, 0),
+        ];
+        var rng = new Random(1);
+        foreach (var g in layers)
+        {
+            float[] input = Random(rng, g.InputSize), weight = Random(rng, g.WeightSize), bias = Random(rng, g.OutChannels);
+            float[] output = new float[g.OutputSize], scratch = new float[Convolution.ScratchLength(g, 1)];
+            float[] cols = new float[g.ColumnRows * g.OutputPlane], prod = new float[g.OutChannels * g.OutputPlane];
+            fixed (float* pIn = input, pC = cols, pW = weight, pP = prod)
+            {
+                float* pin = pIn, pc = pC, pw = pW, pp = pP;
+                double layer = Median(() => Convolution.Forward(output, input, weight, bias, 1, g, scratch));
+                double im2col = Median(() => ImageColumns.Im2Col(pin, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, 1, 0, pc, g.OutputPlane));
+                double gemm = Median(() => SerialGemm.Multiply(false, false, g.OutChannels, g.OutputPlane, g.ColumnRows, 1f, pw, g.ColumnRows, pc, g.OutputPlane, 0f, pp, g.OutputPlane));
+                float[] packed = new float[(g.OutputPlane + 48) * g.ColumnRows];
+                double pack;
+                fixed (float* pPacked = packed)
+                {
+                    float* pk = pPacked;
+                    pack = Median(() =>
+                    {
+                        for (int depth = 0; depth < g.ColumnRows; depth += 256)
+                            GemmPacking.Pack(pc + (nint)depth * g.OutputPlane, 1, g.OutputPlane, g.OutputPlane, Math.Min(256, g.ColumnRows - depth), 48, pk);
+                    });
+                }
+                double flops = 2.0 * g.OutChannels * g.ColumnRows * g.OutputPlane;
+                Console.WriteLine($"{g.Channels,2}x{g.Height}x{g.Width} -> {g.OutChannels}: layer {layer * 1000,6:F1} us ({flops / layer / 1e6,5:F1} GFLOP/s), " +
+                    $"im2col {im2col * 1000,5:F1} us, gemm {gemm * 1000,6:F1} us ({flops / gemm / 1e6,5:F1} GFLOP/s), pack B {pack * 1000,5:F1} us");
+            }
+        }
+
+        static float[] Random(Random rng, int length)
+        {
+            var a = new float[length];
+            for (int i = 0; i < a.Length; i++)
+                a[i] = (float)rng.NextDouble() - 0.5f;
+            return a;
+        }
+
+        static double Median(Action act)
+        {
+            for (long warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;)
+                act();
+            var samples = new double[2000];
+            for (int i = 0; i < samples.Length; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                act();
+                samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            Array.Sort(samples);
+            return samples[samples.Length / 2];
+        }
     }
 }

@@ -175,11 +175,19 @@ public static unsafe class Convolution
         {
             int first = g.OutHeight * part / parts, rows = g.OutHeight * (part + 1) / parts - first;
             int plane = g.OutputPlane, width = rows * g.OutWidth, offset = first * g.OutWidth;
-            float* columns = scratch + (nint)g.ColumnRows * offset;
-            ImageColumns.Im2Col(input, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding,
-                columns, width, first, rows);
-            SerialGemm.Multiply(false, false, g.OutChannels, width, g.ColumnRows, 1f, weight, g.ColumnRows, columns, width,
-                0f, output + offset, plane);
+            if (ImplicitColumns.Apply(g))
+            {
+                var band = new ImplicitColumns(input, g, first);
+                SerialGemm.MultiplyColumns(g.OutChannels, width, g.ColumnRows, weight, g.ColumnRows, &band, output + offset, plane);
+            }
+            else
+            {
+                float* columns = scratch + (nint)g.ColumnRows * offset;
+                ImageColumns.Im2Col(input, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding,
+                    columns, width, first, rows);
+                SerialGemm.Multiply(false, false, g.OutChannels, width, g.ColumnRows, 1f, weight, g.ColumnRows, columns, width,
+                    0f, output + offset, plane);
+            }
             for (int c = 0; c < g.OutChannels; c++)
             {
                 var band = new Span<float>(output + (nint)c * plane + offset, width);
@@ -203,15 +211,26 @@ public static unsafe class Convolution
             for (int first = start; first < end; first += group)
             {
                 int images = Math.Min(group, end - first), width = images * plane;
-                GroupColumns(g, input, first, images, columns);
                 if (images == 1)
                 {
+                    // One image: its columns are packed straight from it when the layer allows, else unrolled first.
                     float* outImage = output + (nint)first * g.OutputSize;
-                    SerialGemm.Multiply(false, false, g.OutChannels, plane, rows, 1f,
-                        weight, rows, columns, plane, 0f, outImage, plane);
+                    float* image = input + (nint)first * g.InputSize;
+                    if (ImplicitColumns.Apply(g))
+                    {
+                        var inPlace = new ImplicitColumns(image, g, 0);
+                        SerialGemm.MultiplyColumns(g.OutChannels, plane, rows, weight, rows, &inPlace, outImage, plane);
+                    }
+                    else
+                    {
+                        GroupColumns(g, input, first, 1, columns);
+                        SerialGemm.Multiply(false, false, g.OutChannels, plane, rows, 1f,
+                            weight, rows, columns, plane, 0f, outImage, plane);
+                    }
                     ChannelBias.Add(new Span<float>(outImage, g.OutputSize), biases, plane);
                     continue;
                 }
+                GroupColumns(g, input, first, images, columns);
                 // product (OC, images·plane) = weight (OC, C·KH·KW) · columns, then each image's block plus bias to NCHW
                 SerialGemm.Multiply(false, false, g.OutChannels, width, rows, 1f, weight, rows, columns, width, 0f, product, width);
                 for (int j = 0; j < images; j++)

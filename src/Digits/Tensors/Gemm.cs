@@ -119,6 +119,10 @@ public static class Gemm
 
     private static void Run<TKernel>(in GemmOperands op, bool onThisThread) where TKernel : IGemmMicroKernel
     {
+        if (op.ReadsColumns && !onThisThread)
+        {
+            throw new InvalidOperationException("columns read from an image are multiplied on one thread only");
+        }
         if (onThisThread)
         {
             GemmDriver<TKernel>.MultiplyRectangle(op, 0, op.M, 0, op.N);

@@ -31,8 +31,15 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
             {
                 int kc = Math.Min(depthPerBlock, op.K - pc);
                 float beta = pc == 0 ? op.Beta : 1f;
-                GemmPacking.Pack(op.B + pc * op.BDepthStride + jc * op.BColumnStride,
-                    op.BColumnStride, op.BDepthStride, nc, kc, tileColumns, packedB);
+                if (op.Columns != null)
+                {
+                    op.Columns->Pack(pc, jc, nc, kc, tileColumns, packedB);
+                }
+                else
+                {
+                    GemmPacking.Pack(op.B + pc * op.BDepthStride + jc * op.BColumnStride,
+                        op.BColumnStride, op.BDepthStride, nc, kc, tileColumns, packedB);
+                }
                 for (int ic = rowStart; ic < rowEnd; ic += blockRows)
                 {
                     int mc = Math.Min(blockRows, rowEnd - ic);
@@ -77,8 +84,10 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : IGemmMicroKerne
     private static GemmPrefetcher APrefetcher(in GemmOperands op, int ic, int mc, int pc, int kc) =>
         new(op.A + ic * op.ARowStride + pc * op.ADepthStride, op.ARowStride, op.ADepthStride, mc, kc);
 
-    private static GemmPrefetcher BPrefetcher(in GemmOperands op, int pc, int kc, int jc, int nc) =>
-        new(op.B + pc * op.BDepthStride + jc * op.BColumnStride, op.BColumnStride, op.BDepthStride, nc, kc);
+    /// <summary>None for columns read from an image: the image is a few tens of KB, already in cache.</summary>
+    private static GemmPrefetcher BPrefetcher(in GemmOperands op, int pc, int kc, int jc, int nc) => op.Columns != null
+        ? default
+        : new(op.B + pc * op.BDepthStride + jc * op.BColumnStride, op.BColumnStride, op.BDepthStride, nc, kc);
 
     /// <summary>
     /// C[ic.., jc..] (mc×nc) = alpha * packedA · packedB + beta * C, tile by tile, spreading the prefetch of the

@@ -16,4 +16,10 @@ internal static unsafe class SerialGemm
             b, transB ? 1 : ldb, transB ? ldb : 1,
             beta, c, ldc), onThisThread: true);
     }
+
+    /// <summary>C = A · columns: A is m×k (row stride lda), columns the k×n im2col matrix of one image, read in place.</summary>
+    public static void MultiplyColumns(int m, int n, int k, float* a, int lda, ImplicitColumns* columns, float* c, int ldc)
+    {
+        Gemm.Run(Gemm.BestPath, new GemmOperands(m, n, k, 1f, a, lda, 1, null, 0, 0, 0f, c, ldc, columns), onThisThread: true);
+    }
 }
