@@ -19,13 +19,16 @@ args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(/tmp/digits-load/28)
 command -v wrk >/dev/null || { echo "error: wrk not found (apt-get install wrk)"; exit 1; }
 [ -x "$digits" ] || { echo "error: $digits is not an executable digits build"; exit 1; }
-[ -d "${args[0]}" ] || { echo "error: ${args[0]} not found (Digits.Bench load-bodies DATA /tmp/digits-load)"; exit 1; }
+for dir in /tmp/digits-load/28 "${args[0]}"; do           # the warm-up always uses the 28x28 bodies
+  [ -e "$dir" ] || { echo "error: $dir not found (Digits.Bench load-bodies DATA /tmp/digits-load)"; exit 1; }
+done
 
 port=5098
 "$digits" serve --port $port >/tmp/digits-probe.log 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT   # free the port for the next run
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
+curl -sf http://127.0.0.1:$port/healthz >/dev/null || { echo "error: the server did not start (/tmp/digits-probe.log):"; tail -n 5 /tmp/digits-probe.log; exit 1; }
 ok_count() {
   curl -s http://127.0.0.1:$port/metrics | awk '/^digits_http_requests_total/ && /endpoint="\/api\/predict"/ && /status="200"/ {print $NF}'
 }

@@ -4,6 +4,7 @@ using Digits.Tensors;
 
 namespace Digits.Tests.Neural;
 
+[Collection(Digits.Tests.Tensors.WorkerPoolThreadsCollection.Name)]
 public class NetworkTests
 {
     /// <summary>The Keras mnist_convnet example's layers.</summary>

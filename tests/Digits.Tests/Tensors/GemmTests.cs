@@ -3,6 +3,7 @@ using FsCheck.Xunit;
 
 namespace Digits.Tests.Tensors;
 
+[Collection(WorkerPoolThreadsCollection.Name)]
 public class GemmTests
 {
     /// <summary>

@@ -6,6 +6,7 @@ namespace Digits.Tests.Tensors;
 /// Columns packed straight from an image are the floats im2col then packing would give, so a convolution of one
 /// image gives the same bits whichever way its columns are made.
 /// </summary>
+[Collection(WorkerPoolThreadsCollection.Name)]
 public unsafe class ImplicitColumnsTests
 {
     [Theory]

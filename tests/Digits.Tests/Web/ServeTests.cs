@@ -69,8 +69,10 @@ public class ServeTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 
-    [Fact]
-    public async Task A_413_for_a_body_left_unread_tells_a_keep_alive_client_the_connection_closes()
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("image/png")] // no problem document can be written for it: the 413 is empty, and still says close
+    public async Task A_413_for_a_body_left_unread_tells_a_keep_alive_client_the_connection_closes(string accept)
     {
         // Kestrel drops the connection after refusing a body over its limit unread; without "Connection: close" a
         // client (wrk in bench/load did) would send its next request on that connection and lose it.
@@ -82,7 +84,7 @@ public class ServeTests
         await socket.ConnectAsync(uri.Host, uri.Port);
         var stream = socket.GetStream();
         string head = $"POST /api/predict HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: image/png\r\n" +
-            $"Content-Length: {ServerOptions.MaxBodyBytes + 1024}\r\nConnection: keep-alive\r\n\r\n";
+            $"Accept: {accept}\r\nContent-Length: {ServerOptions.MaxBodyBytes + 1024}\r\nConnection: keep-alive\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
 
         var answer = new StringBuilder();
