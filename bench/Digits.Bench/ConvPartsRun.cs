@@ -66,6 +66,7 @@ internal static unsafe class ConvPartsRun
     /// </summary>
     private static void PrintOneImage()
     {
+        const int Calls = 2000;
         WorkerPool.Threads = 1;
         ConvolutionGeometry[] layers =
         [
@@ -81,19 +82,19 @@ internal static unsafe class ConvPartsRun
             fixed (float* pIn = input, pC = cols, pW = weight, pP = prod)
             {
                 float* pin = pIn, pc = pC, pw = pW, pp = pP;
-                double layer = Median(() => Convolution.Forward(output, input, weight, bias, 1, g, scratch));
-                double im2col = Median(() => ImageColumns.Im2Col(pin, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, 1, 0, pc, g.OutputPlane));
-                double gemm = Median(() => SerialGemm.Multiply(false, false, g.OutChannels, g.OutputPlane, g.ColumnRows, 1f, pw, g.ColumnRows, pc, g.OutputPlane, 0f, pp, g.OutputPlane));
+                double layer = PipelineRun.Median(() => Convolution.Forward(output, input, weight, bias, 1, g, scratch), Calls);
+                double im2col = PipelineRun.Median(() => ImageColumns.Im2Col(pin, g.Channels, g.Height, g.Width, g.KernelHeight, g.KernelWidth, 1, 0, pc, g.OutputPlane), Calls);
+                double gemm = PipelineRun.Median(() => SerialGemm.Multiply(false, false, g.OutChannels, g.OutputPlane, g.ColumnRows, 1f, pw, g.ColumnRows, pc, g.OutputPlane, 0f, pp, g.OutputPlane), Calls);
                 float[] packed = new float[(g.OutputPlane + 48) * g.ColumnRows];
                 double pack;
                 fixed (float* pPacked = packed)
                 {
                     float* pk = pPacked;
-                    pack = Median(() =>
+                    pack = PipelineRun.Median(() =>
                     {
                         for (int depth = 0; depth < g.ColumnRows; depth += 256)
                             GemmPacking.Pack(pc + (nint)depth * g.OutputPlane, 1, g.OutputPlane, g.OutputPlane, Math.Min(256, g.ColumnRows - depth), 48, pk);
-                    });
+                    }, Calls);
                 }
                 double flops = 2.0 * g.OutChannels * g.ColumnRows * g.OutputPlane;
                 Console.WriteLine($"{g.Channels,2}x{g.Height}x{g.Width} -> {g.OutChannels}: layer {layer * 1000,6:F1} us ({flops / layer / 1e6,5:F1} GFLOP/s), " +
@@ -107,21 +108,6 @@ internal static unsafe class ConvPartsRun
             for (int i = 0; i < a.Length; i++)
                 a[i] = (float)rng.NextDouble() - 0.5f;
             return a;
-        }
-
-        static double Median(Action act)
-        {
-            for (long warm = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(warm).TotalSeconds < 1;)
-                act();
-            var samples = new double[2000];
-            for (int i = 0; i < samples.Length; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                act();
-                samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
-            Array.Sort(samples);
-            return samples[samples.Length / 2];
         }
     }
 }
